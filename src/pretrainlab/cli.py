@@ -1,0 +1,209 @@
+"""Command line: a thin map from subcommands to library functions.
+
+    pretrainlab run RECIPE_OR_YAML [--size tiny|full] [--out DIR] [--resume] [key=value ...]
+    pretrainlab recipes
+    pretrainlab eval RUN_DIR
+    pretrainlab generate RUN_DIR --prompt "..."
+    pretrainlab export RUN_DIR --to hf OUT_DIR
+    pretrainlab data synth --out DIR [knob=value ...]
+    pretrainlab data prepare RECIPE_OR_YAML --out DIR [key=value ...]
+    pretrainlab data inspect DIR
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from pretrainlab.config import ConfigError, apply_overrides, from_dict, load_yaml, merge
+
+console = Console(stderr=True)
+out_console = Console()
+
+
+def resolve_config(target: str, size: str, overrides: list[str]):
+    """Recipe name or YAML path (+ overrides) -> validated RunConfig."""
+    from pretrainlab.recipes import recipe_config
+    from pretrainlab.run_config import build_run_config
+
+    path = Path(target)
+    if path.suffix in (".yaml", ".yml") or path.is_file():
+        if not path.exists():
+            raise ConfigError(f"{path}: config file not found")
+        data = load_yaml(path)
+        base = data.pop("recipe", None)
+        data = merge(recipe_config(base, size), data) if base else data
+    else:
+        data = recipe_config(target, size)
+    return build_run_config(apply_overrides(data, overrides))
+
+
+def cmd_run(args) -> int:
+    from pretrainlab.runner import execute
+
+    cfg = resolve_config(args.target, args.size, args.overrides)
+    out = Path(args.out or f"runs/{cfg.name}")
+    summary = execute(cfg, out, resume=args.resume, console=console)
+    _print_summary(summary, out)
+    return 0
+
+
+def _print_summary(summary: dict, out: Path) -> None:
+    table = Table(title=f"summary ({out}/summary.json)")
+    table.add_column("metric")
+    table.add_column("value", justify="right")
+    for k, v in summary.items():
+        table.add_row(k, f"{v:.4f}" if isinstance(v, float) else str(v))
+    out_console.print(table)
+    out_console.print(f"report: {out}/report.html")
+
+
+def cmd_recipes(args) -> int:
+    from pretrainlab.recipes.catalog import catalog_rows
+
+    table = Table(title="seed papers -> recipes")
+    for col in ("#", "paper", "recipe", "claim", "status"):
+        table.add_column(col)
+    for row in catalog_rows():
+        table.add_row(*(str(row[k]) for k in ("n", "paper", "recipe", "claim", "status")))
+    out_console.print(table)
+    return 0
+
+
+def cmd_eval(args) -> int:
+    from pretrainlab.eval import suite
+    from pretrainlab.runner import evaluate, load_run
+
+    cfg, model, data = load_run(args.run_dir, args.device)
+    windows = suite.val_sets(data.store, cfg.data.seq_len, cfg.eval.val_tokens)
+    metrics = evaluate(cfg, model, data, windows, None, console)
+    path = Path(args.run_dir) / "eval.json"
+    path.write_text(json.dumps(metrics, indent=1))
+    _print_summary(metrics, Path(args.run_dir))
+    return 0
+
+
+def cmd_generate(args) -> int:
+    from pretrainlab.eval.generate import generate
+    from pretrainlab.runner import load_run
+
+    _, model, data = load_run(args.run_dir, args.device)
+    tok = data.tokenizer
+    outs = generate(model, [tok.encode(args.prompt)], args.max_tokens, eos_id=tok.eos_id,
+                    temperature=args.temperature, top_k=args.top_k, seed=args.seed)
+    out_console.print(args.prompt + tok.decode(outs[0]), highlight=False, markup=False)
+    return 0
+
+
+def cmd_export(args) -> int:
+    from pretrainlab.export.hf import export_hf
+
+    if args.to != "hf":
+        raise ConfigError(f"--to {args.to}: only 'hf' (Hugging Face transformers) is supported")
+    path = export_hf(args.run_dir, args.out_dir)
+    console.print(f"exported to {path} (load with transformers.AutoModelForCausalLM.from_pretrained)")
+    return 0
+
+
+def cmd_data(args) -> int:
+    if args.data_cmd == "synth":
+        from pretrainlab.worlds.text import TextWorldConfig, write_world
+
+        cfg = from_dict(TextWorldConfig, apply_overrides({}, args.overrides), prefix="world")
+        with console.status(f"generating {cfg.n_docs} documents"):
+            summary = write_world(cfg, args.out)
+        out_console.print_json(json.dumps(summary))
+    elif args.data_cmd == "prepare":
+        from pretrainlab.data.prepare import prepare_data
+
+        cfg = resolve_config(args.target, args.size, args.overrides)
+        prepared = prepare_data(cfg.data, Path(args.out), console)
+        out_console.print_json(json.dumps(prepared.store.summary()))
+    else:
+        _inspect(Path(args.dir))
+    return 0
+
+
+def _inspect(path: Path) -> None:
+    from pretrainlab.data.store import TokenStore
+
+    for candidate in (path, path / "store", path / "data" / "store"):
+        if (candidate / "store.json").exists():
+            path = candidate
+            break
+    store = TokenStore(path)
+    table = Table(title=f"token store {path} ({store.dtype}, vocab {store.meta['vocab_size']})")
+    for col in ("split", "source", "documents", "tokens", "bytes", "shards"):
+        table.add_column(col, justify="right" if col not in ("split", "source") else "left")
+    for split, sources in store.summary().items():
+        for name, info in sources.items():
+            table.add_row(split, name, f"{info['docs']:,}", f"{info['tokens']:,}", f"{info['bytes']:,}",
+                          str(info["shards"]))
+    out_console.print(table)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="pretrainlab", description="Controlled pretraining experiments.")
+    sub = p.add_subparsers(dest="cmd", required=True)
+    r = sub.add_parser("run", help="run a recipe or YAML config end to end")
+    r.add_argument("target", help="recipe name (see `pretrainlab recipes`) or a YAML file")
+    r.add_argument("overrides", nargs="*", help="dotted overrides, e.g. train.steps=200")
+    r.add_argument("--size", default="full", choices=["tiny", "full"])
+    r.add_argument("--out", help="run directory (default runs/<name>)")
+    r.add_argument("--resume", action="store_true", help="continue from the newest checkpoint in --out")
+    r.set_defaults(fn=cmd_run)
+    sub.add_parser("recipes", help="list seed papers and recipes").set_defaults(fn=cmd_recipes)
+    e = sub.add_parser("eval", help="evaluate a run's newest checkpoint")
+    e.add_argument("run_dir")
+    e.add_argument("--device", default="auto")
+    e.set_defaults(fn=cmd_eval)
+    g = sub.add_parser("generate", help="sample from a run's model")
+    g.add_argument("run_dir")
+    g.add_argument("--prompt", required=True)
+    g.add_argument("--max-tokens", type=int, default=64)
+    g.add_argument("--temperature", type=float, default=0.0, help="0 = greedy")
+    g.add_argument("--top-k", type=int, default=None)
+    g.add_argument("--seed", type=int, default=0)
+    g.add_argument("--device", default="auto")
+    g.set_defaults(fn=cmd_generate)
+    x = sub.add_parser("export", help="export a run's model")
+    x.add_argument("run_dir")
+    x.add_argument("--to", default="hf")
+    x.add_argument("out_dir")
+    x.set_defaults(fn=cmd_export)
+    d = sub.add_parser("data", help="synthesize, prepare or inspect data")
+    dsub = d.add_subparsers(dest="data_cmd", required=True)
+    s = dsub.add_parser("synth", help="write the synthetic text world as JSONL shards")
+    s.add_argument("--out", required=True)
+    s.add_argument("overrides", nargs="*", help="world knobs, e.g. n_docs=5000 seed=3")
+    pr = dsub.add_parser("prepare", help="train the tokenizer and build the token store of a config")
+    pr.add_argument("target")
+    pr.add_argument("overrides", nargs="*")
+    pr.add_argument("--size", default="full", choices=["tiny", "full"])
+    pr.add_argument("--out", required=True)
+    i = dsub.add_parser("inspect", help="tokens per source, documents, shards of a token store")
+    i.add_argument("dir", help="a store dir, a prepared data dir, or a run dir")
+    d.set_defaults(fn=cmd_data)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.fn(args)
+    except (ConfigError, KeyError, ValueError, FileNotFoundError, RuntimeError) as e:
+        from pretrainlab.data.readers import DataError
+
+        kind = "data error" if isinstance(e, DataError) else "error"
+        msg = e.args[0] if isinstance(e, KeyError) and e.args else str(e)
+        console.print(f"[bold red]{kind}:[/] {msg}", highlight=False)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

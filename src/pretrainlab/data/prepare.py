@@ -1,0 +1,122 @@
+"""Offline data preparation for a run: world -> JSONL, sources -> tokenizer -> token store.
+
+Everything lands in ``<run>/data/``::
+
+    world/           synthetic world as JSONL shards + eval sets (when data.world is set)
+    tokenizer.json   byte-level BPE trained on a sample of the training documents
+    store/           token store with splits train/val, one source per world domain or user source
+    prepared.json    fingerprint of the data config; a matching one means "already prepared, skip"
+
+User sources hold out ``val_docs`` documents, picked by a seeded hash of the document index, so the
+split is stable however the files are streamed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import Progress
+
+from pretrainlab.config import to_dict
+from pretrainlab.data.readers import ReadStats, read_source
+from pretrainlab.data.store import TokenStore, build_store
+from pretrainlab.data.tokenizer import Tokenizer, sample_texts
+from pretrainlab.worlds.text import write_world
+
+DocStream = Callable[[], Iterator[dict]]
+
+
+@dataclass
+class PreparedData:
+    root: Path
+    tokenizer: Tokenizer
+    store: TokenStore
+    weights: dict[str, float]
+    eval_sets: dict[str, list[dict]]
+    read_stats: dict[str, dict]
+
+
+def _fingerprint(dcfg) -> str:
+    return hashlib.sha256(json.dumps(to_dict(dcfg), sort_keys=True).encode()).hexdigest()[:16]
+
+
+def _is_val(name: str, i: int) -> bool:
+    digest = hashlib.blake2b(f"{name}:{i}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "little") % 10 == 0
+
+
+def _user_stream(src, split: str, stats: ReadStats) -> DocStream:
+    def stream() -> Iterator[dict]:
+        n_val = 0
+        for i, doc in enumerate(read_source(src.path, text_field=src.text_field, on_error=src.on_error,
+                                            stats=stats if split == "train" else None, limit=src.limit)):
+            is_val = n_val < src.val_docs and _is_val(src.name, i)
+            n_val += is_val
+            if is_val == (split == "val"):
+                yield doc
+    return stream
+
+
+def _world_streams(world_dir: Path, split: str, domains: list[str]) -> dict[str, DocStream]:
+    by_domain: dict[str, list[dict]] = {d: [] for d in domains}
+    for doc in read_source(world_dir / split, fmt="jsonl"):
+        by_domain.setdefault(doc["meta"]["domain"], []).append(doc)
+    return {d: (lambda docs=docs: iter(docs)) for d, docs in by_domain.items() if docs}
+
+
+def _load_eval_sets(world_dir: Path) -> dict[str, list[dict]]:
+    out = {}
+    for path in sorted((world_dir / "eval").glob("*.jsonl")):
+        out[path.stem] = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+    return out
+
+
+def prepare_data(dcfg, root: Path, console: Console | None = None) -> PreparedData:
+    """Build (or reuse) the run's data directory for data config ``dcfg``."""
+    console = console or Console(stderr=True)
+    root.mkdir(parents=True, exist_ok=True)
+    fp = _fingerprint(dcfg)
+    marker = root / "prepared.json"
+    world_dir = root / "world"
+    if marker.exists() and json.loads(marker.read_text()).get("fingerprint") == fp:
+        info = json.loads(marker.read_text())
+        return PreparedData(root, Tokenizer.load(root / "tokenizer.json"), TokenStore(root / "store"),
+                            info["weights"], _load_eval_sets(world_dir) if dcfg.world else {}, info["read_stats"])
+    weights: dict[str, float] = {}
+    splits: dict[str, dict[str, DocStream]] = {"train": {}, "val": {}}
+    eval_sets: dict[str, list[dict]] = {}
+    if dcfg.world is not None:
+        with console.status("generating the synthetic world"):
+            write_world(dcfg.world, world_dir)
+        mix = {d: w for d, w in dcfg.world.mix.items() if w > 0}
+        total = sum(mix.values())
+        for split in splits:
+            splits[split].update(_world_streams(world_dir, split, list(mix)))
+        weights.update({d: dcfg.world_weight * w / total for d, w in mix.items() if d in splits["train"]})
+        eval_sets = _load_eval_sets(world_dir)
+    stats: dict[str, ReadStats] = {}
+    for src in dcfg.sources:
+        stats[src.name] = ReadStats()
+        for split in splits:
+            splits[split][src.name] = _user_stream(src, split, stats[src.name])
+        weights[src.name] = src.weight
+    tok_cfg = dcfg.tokenizer
+    if tok_cfg.path:
+        tokenizer = Tokenizer.load(tok_cfg.path)
+    else:
+        with console.status(f"training a byte-level BPE tokenizer (vocab {tok_cfg.vocab_size})"):
+            texts = sample_texts({n: f() for n, f in splits["train"].items()}, tok_cfg.train_docs)
+            tokenizer = Tokenizer.train(texts, tok_cfg)
+    tokenizer.save(root / "tokenizer.json")
+    with Progress(console=console, transient=True) as progress:
+        task = progress.add_task("tokenizing", total=None)
+        store = build_store(root / "store", {s: {n: f() for n, f in srcs.items()} for s, srcs in splits.items()},
+                            tokenizer, progress=lambda name, n: progress.update(task, advance=n, description=name))
+    read_stats = {n: to_dict(s) for n, s in stats.items()}
+    marker.write_text(json.dumps({"fingerprint": fp, "weights": weights, "read_stats": read_stats}, indent=1))
+    return PreparedData(root, tokenizer, store, weights, eval_sets, read_stats)

@@ -1,0 +1,74 @@
+"""The evaluation suite of a language-model run: everything that goes into ``summary.json``.
+
+* ``val/loss``, ``val/bpb`` (all validation tokens) and ``val/loss/<source>``, ``val/bpb/<source>``;
+* ``baseline/unigram_loss`` on the same validation tokens (a model must beat token frequencies);
+* ``eval/fact_qa/{train_people,test_people}``: 5-way multiple choice by answer log-prob (chance 0.2),
+  with greedy exact match under ``eval/fact_qa_em/...``;
+* ``eval/arithmetic`` (in-range held-out problems, greedy exact match) and ``eval/arithmetic_ood``;
+* a few sampled generations (returned separately, written to the report).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+
+from pretrainlab.data.mixture import val_windows
+from pretrainlab.eval.generate import generate
+from pretrainlab.eval.loss import eval_loss
+from pretrainlab.eval.qa import exact_match, multiple_choice
+from pretrainlab.eval.unigram import unigram_counts, unigram_loss
+
+
+def val_sets(store, seq_len: int, val_tokens: int) -> dict[str, torch.Tensor]:
+    out = {}
+    for source in store.sources("val"):
+        if store.info("val", source)["tokens"] > seq_len + 1:
+            out[source] = val_windows(store, "val", source, seq_len, val_tokens)
+    return out
+
+
+def loss_metrics(model, windows: dict[str, torch.Tensor], token_bytes: np.ndarray, autocast=None) -> dict:
+    out, tot_loss, tot_tok, tot_bytes = {}, 0.0, 0, 0
+    for source, w in windows.items():
+        r = eval_loss(model, w, token_bytes, autocast=autocast)
+        out[f"val/loss/{source}"], out[f"val/bpb/{source}"] = r["loss"], r["bpb"]
+        tot_loss += r["loss"] * r["tokens"]
+        tot_tok += r["tokens"]
+        tot_bytes += r["bytes"]
+    if tot_tok:
+        out["val/loss"] = tot_loss / tot_tok
+        out["val/bpb"] = tot_loss / (np.log(2) * max(tot_bytes, 1))
+    return out
+
+
+def unigram_baseline(store, windows: dict[str, torch.Tensor], vocab_size: int, token_bytes: np.ndarray) -> dict:
+    shards = [s for src in store.sources("train") for s in store.shards("train", src)]
+    counts = unigram_counts(shards, vocab_size)
+    targets = np.concatenate([w[:, 1:].flatten().numpy() for w in windows.values()])
+    r = unigram_loss(counts, targets, token_bytes)
+    return {"baseline/unigram_loss": r["loss"], "baseline/unigram_bpb": r["bpb"]}
+
+
+def task_metrics(model, tokenizer, eval_sets: dict[str, list[dict]], max_items: int,
+                 fact_qa: bool = True, arithmetic: bool = True) -> dict:
+    out = {}
+    if fact_qa and eval_sets.get("fact_qa"):
+        for group in ("train_people", "test_people"):
+            items = [it for it in eval_sets["fact_qa"] if it["group"] == group][:max_items]
+            if items:
+                out[f"eval/fact_qa/{group}"] = multiple_choice(model, tokenizer, items)
+                out[f"eval/fact_qa_em/{group}"] = exact_match(model, tokenizer, items)[0]
+                out["eval/fact_qa/chance"] = 1.0 / len(items[0]["choices"])
+    if arithmetic and eval_sets.get("arithmetic"):
+        for key, ood in (("eval/arithmetic", False), ("eval/arithmetic_ood", True)):
+            items = [it for it in eval_sets["arithmetic"] if bool(it.get("ood")) == ood][:max_items]
+            if items:
+                out[key] = exact_match(model, tokenizer, items)[0]
+    return out
+
+
+def sample_generations(model, tokenizer, prompts: list[str], n_tokens: int, seed: int) -> list[dict]:
+    ids = [tokenizer.encode(p) for p in prompts]
+    outs = generate(model, ids, n_tokens, eos_id=tokenizer.eos_id, temperature=0.8, top_k=50, seed=seed)
+    return [{"prompt": p, "completion": tokenizer.decode(o)} for p, o in zip(prompts, outs)]

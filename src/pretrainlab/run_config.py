@@ -1,0 +1,130 @@
+"""The run config: data, model, objective, training and evaluation of one run (one seed of one arm).
+
+A recipe returns one of these (as a dict); YAML files and ``key=value`` overrides are merged on top, then
+the whole tree is validated (unknown keys name the closest valid key).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from pretrainlab.config import ConfigError, from_dict
+from pretrainlab.data.tokenizer import TokenizerConfig
+from pretrainlab.models.decoder import DecoderConfig
+from pretrainlab.worlds.text import TextWorldConfig
+
+
+@dataclass
+class SourceConfig:
+    """A user data source: a folder of .txt/.md/.jsonl files or one file."""
+
+    name: str
+    path: str
+    text_field: str = "text"
+    """JSONL field holding the document text."""
+    weight: float = 1.0
+    """Sampling weight relative to the other sources (the world counts as ``data.world_weight``)."""
+    on_error: Literal["raise", "skip"] = "raise"
+    """Malformed input: stop with an error naming file and line, or skip it and count it."""
+    val_docs: int = 50
+    """Documents held out (deterministically, every k-th) for per-source validation loss."""
+    limit: int | None = None
+
+    def validate(self) -> None:
+        if self.weight < 0:
+            raise ConfigError(f"data.sources[{self.name}].weight must be >= 0, got {self.weight}")
+
+
+@dataclass
+class DataConfig:
+    world: TextWorldConfig | None = field(default_factory=TextWorldConfig)
+    """The synthetic text world (one source per domain); set to null to train on user sources only."""
+    world_weight: float = 1.0
+    """Total sampling weight of the world's domains (split by ``world.mix``) beside user sources."""
+    sources: list[SourceConfig] = field(default_factory=list)
+    tokenizer: TokenizerConfig = field(default_factory=TokenizerConfig)
+    seq_len: int = 256
+
+    def validate(self) -> None:
+        if self.world is None and not self.sources:
+            raise ConfigError("data: no data; set data.world or list data.sources (e.g. [{name: docs, path: DIR}])")
+        names = [s.name for s in self.sources]
+        if len(set(names)) != len(names):
+            raise ConfigError(f"data.sources: duplicate source names {names}")
+        if self.world is not None:
+            clash = set(names) & set(self.world.mix)
+            if clash:
+                raise ConfigError(f"data.sources: names {sorted(clash)} clash with world domains; rename them")
+
+
+@dataclass
+class TrainConfig:
+    steps: int = 1000
+    batch_size: int = 16
+    """Sequences per optimizer step (global batch, split over grad_accum micro-batches)."""
+    grad_accum: int = 1
+    lr: float = 3e-3
+    min_lr_ratio: float = 0.1
+    schedule: Literal["constant", "linear", "cosine", "wsd"] = "cosine"
+    warmup_steps: int = 50
+    decay_frac: float = 0.2
+    """WSD only: fraction of steps in the final decay."""
+    weight_decay: float = 0.1
+    betas: tuple[float, float] = (0.9, 0.95)
+    grad_clip: float = 1.0
+    """Max global gradient norm (0 disables clipping)."""
+    dtype: Literal["auto", "fp32", "bf16"] = "auto"
+    """auto: bf16 autocast on CUDA, fp32 on CPU."""
+    compile: bool = False
+    device: str = "auto"
+    threads: int = 0
+    """CPU threads for torch (0: all cores)."""
+    log_every: int = 10
+    eval_every: int = 0
+    """Validation loss every N steps (0: only at the end)."""
+    ckpt_every: int = 0
+    """Checkpoint every N steps (0: only at the end)."""
+    keep_last: int = 2
+    max_bad_steps: int = 5
+    """NaN/inf guard: abort after this many non-finite steps in a row."""
+    init_from: str | None = None
+    """Continued pretraining: a run dir or checkpoint dir to start from."""
+    init_optimizer: bool = False
+    """With init_from: also load the optimizer state."""
+    progress: bool = True
+
+    def validate(self) -> None:
+        if self.batch_size % self.grad_accum:
+            raise ConfigError(f"train.batch_size={self.batch_size} must be divisible by "
+                              f"train.grad_accum={self.grad_accum}")
+        if self.steps <= 0:
+            raise ConfigError(f"train.steps must be > 0, got {self.steps}")
+
+
+@dataclass
+class EvalConfig:
+    val_tokens: int = 16384
+    """Validation tokens per source."""
+    fact_qa: bool = True
+    arithmetic: bool = True
+    max_items: int = 200
+    """Items per QA group / arithmetic set."""
+    generations: int = 3
+    gen_tokens: int = 48
+    report: bool = True
+
+
+@dataclass
+class RunConfig:
+    name: str = "run"
+    seed: int = 0
+    data: DataConfig = field(default_factory=DataConfig)
+    model: DecoderConfig = field(default_factory=DecoderConfig)
+    objective: Literal["causal_lm"] = "causal_lm"
+    train: TrainConfig = field(default_factory=TrainConfig)
+    eval: EvalConfig = field(default_factory=EvalConfig)
+
+
+def build_run_config(data: dict) -> RunConfig:
+    return from_dict(RunConfig, data)

@@ -1,0 +1,182 @@
+"""Execute one run end to end: data -> model -> train (one loop) -> evaluate -> report.
+
+Run directory::
+
+    config.yaml      fully resolved config
+    data/            world JSONL, tokenizer.json, token store (see data/prepare.py)
+    metrics.jsonl    one JSON object per log step (train) and per evaluation (val)
+    checkpoints/     step_XXXXXX/ (atomic; newest ``train.keep_last`` kept)
+    summary.json     final flat metrics
+    plots/*.png, report.md, report.html
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from dataclasses import asdict, replace
+from pathlib import Path
+
+import torch
+from rich.console import Console
+
+from pretrainlab.config import save_yaml, to_dict
+from pretrainlab.data.mixture import Mixture
+from pretrainlab.data.prepare import PreparedData, prepare_data
+from pretrainlab.eval import report, suite
+from pretrainlab.models import MODELS
+from pretrainlab.objectives import OBJECTIVES
+from pretrainlab.optim import build_adamw
+from pretrainlab.run_config import RunConfig
+from pretrainlab.train import checkpoint as ckpt
+from pretrainlab.train.callbacks import Checkpointer, MetricsLogger, PeriodicEval, ProgressBar
+from pretrainlab.train.loop import Trainer
+from pretrainlab.train.state import TrainState, set_rng_state
+
+
+class RunError(RuntimeError):
+    """A run cannot start as asked (e.g. its directory holds another run); the message says what to do."""
+
+
+def pick_device(name: str) -> torch.device:
+    if name == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    return torch.device(name)
+
+
+def build_model(cfg: RunConfig, vocab_size: int, device: torch.device) -> torch.nn.Module:
+    cfg_cls, model_cls = MODELS["decoder"]
+    mcfg = replace(cfg.model, vocab_size=vocab_size, max_seq_len=cfg.data.seq_len)
+    torch.manual_seed(cfg.seed)
+    return model_cls(mcfg).to(device)
+
+
+def _start_state(cfg: RunConfig, out: Path, resume: bool, model, optimizer, console: Console) -> TrainState:
+    existing = ckpt.list_checkpoints(out / "checkpoints")
+    if resume and existing:
+        last = existing[-1]
+        ckpt.load_weights(model, last)
+        ckpt.load_optimizer(optimizer, last)
+        state, rng = ckpt.load_state(last)
+        set_rng_state(rng)
+        console.print(f"resuming from {last} (step {state.step})")
+        return state
+    if existing and not resume:
+        raise RunError(f"{out} already holds a run (checkpoints up to {existing[-1].name}); "
+                       "pass --resume to continue it, or choose another --out")
+    if cfg.train.init_from:
+        src = ckpt.resolve_checkpoint(cfg.train.init_from)
+        ckpt.load_weights(model, src)
+        if cfg.train.init_optimizer:
+            ckpt.load_optimizer(optimizer, src)
+        console.print(f"continued pretraining from {src}")
+    return TrainState()
+
+
+def execute(cfg: RunConfig, out: str | Path, resume: bool = False, console: Console | None = None,
+            extra_callbacks: list | None = None) -> dict:
+    """Run ``cfg`` into directory ``out`` and return the summary metrics."""
+    console = console or Console(stderr=True)
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    t_start = time.time()
+    tc = cfg.train
+    torch.set_num_threads(tc.threads or os.cpu_count() or 1)
+    device = pick_device(tc.device)
+    save_yaml(cfg, out / "config.yaml")
+
+    data = prepare_data(cfg.data, out / "data", console)
+    model = build_model(cfg, data.tokenizer.vocab_size, device)
+    optimizer = build_adamw(model, tc.lr, tc.weight_decay, tc.betas)
+    state = _start_state(cfg, out, resume, model, optimizer, console)
+    if not resume or state.step == 0:
+        (out / "metrics.jsonl").unlink(missing_ok=True)
+    train_model = torch.compile(model) if tc.compile else model
+
+    mixture = Mixture(data.store, data.weights, cfg.data.seq_len, cfg.seed)
+    micro = tc.batch_size // tc.grad_accum
+
+    def get_batch(step: int, m: int) -> torch.Tensor:
+        return mixture.batch(step * tc.grad_accum + m, micro).to(device, non_blocking=True)
+
+    windows = suite.val_sets(data.store, cfg.data.seq_len, cfg.eval.val_tokens)
+    token_bytes = data.tokenizer.token_bytes()
+    logger = MetricsLogger(out / "metrics.jsonl", tc.log_every)
+    trainer = Trainer(model=train_model, objective=OBJECTIVES[cfg.objective](), optimizer=optimizer,
+                      get_batch=get_batch, cfg=tc, device=device, state=state,
+                      tokens_per_step=tc.batch_size * cfg.data.seq_len)
+    autocast = trainer.autocast
+    trainer.callbacks = [
+        logger,
+        PeriodicEval(tc.eval_every, lambda: suite.loss_metrics(model, windows, token_bytes, autocast), logger.write),
+        Checkpointer(out / "checkpoints", tc.ckpt_every, tc.keep_last, data.root / "tokenizer.json"),
+        *(extra_callbacks or []),
+    ]
+    if tc.progress:
+        trainer.callbacks.insert(0, ProgressBar(cfg.name))
+    if state.step < tc.steps:
+        trainer.fit()
+
+    summary = evaluate(cfg, model, data, windows, autocast, console)
+    logger.write({"step": trainer.state.step, **{k: v for k, v in summary.items() if k.startswith("val/")}})
+    summary.update({
+        "name": cfg.name, "step": trainer.state.step, "tokens": trainer.state.tokens,
+        "train/loss": trainer.state.last_loss,
+        "train/tokens_per_s": trainer.state.tokens / max(trainer.state.train_time_s, 1e-9),
+        "train/skipped_steps": len(trainer.state.skipped_steps),
+        "wall_s": time.time() - t_start, "params": model.num_params(),
+        "params_non_embedding": model.num_params(non_embedding=True),
+    })
+    finish(out, cfg, model, data, summary)
+    return summary
+
+
+def evaluate(cfg: RunConfig, model, data: PreparedData, windows, autocast, console: Console) -> dict:
+    with console.status("evaluating"):
+        metrics = suite.loss_metrics(model, windows, data.tokenizer.token_bytes(), autocast)
+        metrics.update(suite.unigram_baseline(data.store, windows, data.tokenizer.vocab_size,
+                                              data.tokenizer.token_bytes()))
+        metrics.update(suite.task_metrics(model, data.tokenizer, data.eval_sets, cfg.eval.max_items,
+                                          cfg.eval.fact_qa, cfg.eval.arithmetic))
+    return metrics
+
+
+def finish(out: Path, cfg: RunConfig, model, data: PreparedData, summary: dict) -> None:
+    """Write summary.json (atomically), plots and the report."""
+    prompts = _gen_prompts(data)[: cfg.eval.generations]
+    gens = suite.sample_generations(model, data.tokenizer, prompts, cfg.eval.gen_tokens, cfg.seed) if prompts else []
+    tmp = out / "summary.json.tmp"
+    tmp.write_text(json.dumps(summary, indent=1))
+    os.replace(tmp, out / "summary.json")
+    (out / "generations.json").write_text(json.dumps(gens, indent=1))
+    if cfg.eval.report:
+        plots = report.plot_curves(report.read_metrics(out / "metrics.jsonl"), out / "plots")
+        report.write_report(out, summary, (out / "config.yaml").read_text(), gens, plots)
+
+
+def _gen_prompts(data: PreparedData) -> list[str]:
+    prompts = ["Once upon a time", "Q: 12 + 7 = ? A:", "def add_"]
+    qa = data.eval_sets.get("fact_qa") or []
+    if qa:
+        prompts.insert(1, qa[0]["prompt"])
+    return prompts if data.eval_sets else ["The"]
+
+
+def load_run(run_dir: str | Path, device: str = "auto"):
+    """(config, model, prepared data) of a finished or checkpointed run, for eval/generate/export."""
+    from pretrainlab.config import load_yaml
+    from pretrainlab.run_config import build_run_config
+
+    run_dir = Path(run_dir)
+    if not (run_dir / "config.yaml").exists():
+        raise RunError(f"{run_dir}: not a run directory (no config.yaml)")
+    cfg = build_run_config(load_yaml(run_dir / "config.yaml"))
+    data = prepare_data(cfg.data, run_dir / "data")
+    model = build_model(cfg, data.tokenizer.vocab_size, pick_device(device))
+    ckpt.load_weights(model, ckpt.resolve_checkpoint(run_dir))
+    model.eval()
+    return cfg, model, data
+
+
+__all__ = ["RunError", "execute", "load_run", "asdict", "to_dict"]

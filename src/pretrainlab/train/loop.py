@@ -1,0 +1,102 @@
+"""The one training loop. Every modality and objective goes through ``Trainer.fit``.
+
+Per step: LR from a pure schedule function, ``grad_accum`` micro-batches (each a pure function of
+(seed, step, micro)), autocast, backward, clip, NaN/inf guard, optimizer step. Everything else
+(logging, progress, evaluation, checkpoints) is a callback.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import torch
+from torch import nn
+
+from pretrainlab.optim.schedules import lr_at
+from pretrainlab.train.callbacks.base import Callback
+from pretrainlab.train.state import TrainState
+
+
+class NonFiniteLossError(RuntimeError):
+    """Raised after ``max_bad_steps`` consecutive steps with a NaN/inf loss or gradient."""
+
+
+@dataclass
+class Trainer:
+    model: nn.Module
+    objective: Callable
+    optimizer: torch.optim.Optimizer
+    get_batch: Callable[[int, int], torch.Tensor]
+    """(step, micro) -> batch on the right device."""
+    cfg: "TrainConfig"  # noqa: F821  (pretrainlab.run_config.TrainConfig)
+    device: torch.device
+    state: TrainState = field(default_factory=TrainState)
+    callbacks: list[Callback] = field(default_factory=list)
+    tokens_per_step: int = 0
+
+    def autocast(self):
+        use_bf16 = self.cfg.dtype == "bf16" or (self.cfg.dtype == "auto" and self.device.type == "cuda")
+        if not use_bf16:
+            return contextlib.nullcontext()
+        return torch.autocast(self.device.type, dtype=torch.bfloat16)
+
+    def lr(self, step: int) -> float:
+        c = self.cfg
+        return lr_at(c.schedule, step, c.steps, c.lr, warmup=c.warmup_steps,
+                     min_ratio=c.min_lr_ratio, decay_frac=c.decay_frac)
+
+    def train_step(self) -> dict:
+        """One optimizer step; returns its metrics. A non-finite step is skipped (no update)."""
+        c, step = self.cfg, self.state.step
+        lr = self.lr(step)
+        for group in self.optimizer.param_groups:
+            group["lr"] = lr
+        loss_sum = torch.zeros((), device=self.device)
+        for micro in range(c.grad_accum):
+            batch = self.get_batch(step, micro)
+            with self.autocast():
+                loss, _ = self.objective(self.model, batch)
+            (loss / c.grad_accum).backward()
+            loss_sum += loss.detach()
+        params = [p for p in self.model.parameters() if p.grad is not None]
+        if c.grad_clip > 0:
+            grad_norm = torch.nn.utils.clip_grad_norm_(params, c.grad_clip)
+        else:
+            grad_norm = torch.linalg.vector_norm(torch.stack([p.grad.norm() for p in params]))
+        loss_val, norm_val = (loss_sum / c.grad_accum).item(), grad_norm.item()
+        finite = math.isfinite(loss_val) and math.isfinite(norm_val)
+        if finite:
+            self.optimizer.step()
+            self.state.bad_steps_in_row = 0
+        else:
+            self.state.bad_steps_in_row += 1
+            self.state.skipped_steps.append(step)
+        self.optimizer.zero_grad(set_to_none=True)
+        return {"step": step, "loss": loss_val, "lr": lr, "grad_norm": norm_val, "skipped": not finite}
+
+    def fit(self) -> TrainState:
+        self.model.train()
+        for cb in self.callbacks:
+            cb.on_train_start(self)
+        while self.state.step < self.cfg.steps:
+            t0 = time.perf_counter()
+            metrics = self.train_step()
+            dt = time.perf_counter() - t0
+            self.state.step += 1
+            self.state.tokens += self.tokens_per_step
+            self.state.train_time_s += dt
+            self.state.last_loss = metrics["loss"]
+            metrics.update(tokens=self.state.tokens, step_s=dt, tokens_per_s=self.tokens_per_step / max(dt, 1e-9))
+            if metrics["skipped"] and self.state.bad_steps_in_row >= self.cfg.max_bad_steps:
+                raise NonFiniteLossError(
+                    f"{self.state.bad_steps_in_row} steps in a row had a non-finite loss or gradient "
+                    f"(last at step {metrics['step']}); lower train.lr, raise train.warmup_steps, or use fp32")
+            for cb in self.callbacks:
+                cb.on_step_end(self, metrics)
+        for cb in self.callbacks:
+            cb.on_train_end(self)
+        return self.state

@@ -1,0 +1,122 @@
+"""``TextWorldConfig``: every knob of the synthetic text world, with defaults and ``validate()``.
+
+Fields use simple types only (int, float, bool, str, ``tuple[int, int]``, ``dict[str, float]``) so
+the generic loader in ``pretrainlab.config`` can build it from YAML and then call ``validate()``.
+Noise, toxicity, PII, duplicates, languages and provenance tags come in a later version; their
+labels already have a place in each document's ``meta`` (``noise``, ``toxic``, ``pii``, ``dup_of``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .domains import DOMAIN_NAMES
+
+DEFAULT_MIX = {
+    "story": 0.25, "encyclopedia": 0.30, "dialog": 0.12, "arithmetic": 0.13, "code": 0.10,
+    "qa": 0.10,
+}
+
+
+@dataclass
+class TextWorldConfig:
+    """Config of the synthetic text world (Part 3 of the design notes)."""
+
+    seed: int = 0
+    """Master seed; every random choice derives from it."""
+    n_docs: int = 20000
+    """Documents in train + val."""
+    val_frac: float = 0.05
+    """Fraction of ``n_docs`` in the val split (train gets ``round(n_docs * (1 - val_frac))``)."""
+    mix: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_MIX))
+    """Domain weights (normalized; missing domains get 0). Domains: story, encyclopedia, dialog,
+    arithmetic, code, qa."""
+    vocab_size: int = 1500
+    """Exact number of lowercase word types the world can emit (see ``vocab.py``)."""
+    n_people: int = 2000
+    """People in the world; each gets ``bio_multiplicity`` distinct encyclopedia bios."""
+    n_cities: int = 60
+    """Cities (region, population series)."""
+    n_companies: int = 80
+    """Companies (founded year, HQ city, CEO timeline)."""
+    name_syllables: tuple[int, int] = (2, 3)
+    """Min and max syllables of a first name."""
+    years: tuple[int, int] = (2000, 2019)
+    """Years over which facts are simulated (employer timelines, populations, CEOs)."""
+    train_years: tuple[int, int] = (2000, 2014)
+    """Docs (train and val) are stamped with a year in this range; later years are unseen."""
+    drift_rate: float = 0.08
+    """Chance per person-year of changing employer (and so home city)."""
+    bio_multiplicity: int = 2
+    """Distinct phrasings (template choices and order) of each person's bio."""
+    bio_permute: bool = True
+    """Shuffle the order of the bio's attribute sentences (per phrasing)."""
+    bio_fullname: bool = False
+    """Use the full name in every bio sentence instead of he/she after the first."""
+    qa_people_frac: float = 0.5
+    """Fraction of people in the "train people" group (their QA may appear in training)."""
+    qa_in_pretrain: float = 1.0
+    """Fraction of the train people's QA facts that appear in training QA docs."""
+    qa_eval_per_group: int = 200
+    """Items per group (train_people, test_people) in the fact_qa eval set."""
+    arith_digits: tuple[int, int] = (1, 3)
+    """Min and max digits of arithmetic operands in training docs."""
+    arith_ops: str = "+-*"
+    """Operators used by arithmetic docs (a subset of "+-*")."""
+    arith_eval_n: int = 200
+    """Items in the arithmetic eval set (half in range, half one digit longer)."""
+    code_depth: int = 2
+    """Maximum nesting depth of expressions in code snippets."""
+    code_eval_n: int = 100
+    """Items in the code_exec eval set."""
+    doc_min_words: int = 60
+    """Prose docs (story, encyclopedia, dialog) get at least this many words."""
+
+    def validate(self) -> None:
+        """Raise ``ValueError`` with a clear message if any value is out of range."""
+        _check_mix(self.mix)
+        _check(self.n_docs >= 2, f"n_docs must be >= 2, got {self.n_docs}")
+        _check(0.0 < self.val_frac < 1.0, f"val_frac must be in (0, 1), got {self.val_frac}")
+        n_val = self.n_docs - round(self.n_docs * (1 - self.val_frac))
+        _check(0 < n_val < self.n_docs, f"val_frac={self.val_frac} leaves an empty split")
+        for name in ("years", "train_years", "arith_digits", "name_syllables"):
+            _check_range(name, getattr(self, name))
+        _check(self.years[0] <= self.train_years[0] and self.train_years[1] <= self.years[1],
+               f"train_years {tuple(self.train_years)} must lie inside years {tuple(self.years)}")
+        _check(self.n_people >= 10, f"n_people must be >= 10, got {self.n_people}")
+        _check(self.n_cities >= 5, f"n_cities must be >= 5, got {self.n_cities}")
+        _check(self.n_companies >= 5, f"n_companies must be >= 5, got {self.n_companies}")
+        for name in ("drift_rate", "qa_people_frac", "qa_in_pretrain"):
+            value = getattr(self, name)
+            _check(0.0 <= value <= 1.0, f"{name} must be in [0, 1], got {value}")
+        _check(self.bio_multiplicity >= 1, f"bio_multiplicity must be >= 1, got {self.bio_multiplicity}")
+        _check(1 <= self.arith_digits[0] and self.arith_digits[1] <= 6,
+               f"arith_digits must be within 1..6, got {tuple(self.arith_digits)}")
+        _check(bool(self.arith_ops) and set(self.arith_ops) <= set("+-*"),
+               f"arith_ops must be a non-empty subset of '+-*', got {self.arith_ops!r}")
+        _check(1 <= self.code_depth <= 4, f"code_depth must be in 1..4, got {self.code_depth}")
+        _check(1 <= self.name_syllables[0] and self.name_syllables[1] <= 4,
+               f"name_syllables must be within 1..4, got {tuple(self.name_syllables)}")
+        for name in ("qa_eval_per_group", "arith_eval_n", "code_eval_n", "doc_min_words"):
+            _check(getattr(self, name) >= 0, f"{name} must be >= 0, got {getattr(self, name)}")
+        from .vocab import plan_vocab
+
+        plan_vocab(self.vocab_size, self.n_people, self.n_cities, self.n_companies)
+
+
+def _check(ok: bool, message: str) -> None:
+    if not ok:
+        raise ValueError(message)
+
+
+def _check_range(name: str, value) -> None:
+    _check(len(value) == 2, f"{name} must be a pair (lo, hi), got {value!r}")
+    _check(value[0] <= value[1], f"{name} is reversed: {tuple(value)} (expected lo <= hi)")
+
+
+def _check_mix(mix: dict[str, float]) -> None:
+    unknown = sorted(set(mix) - set(DOMAIN_NAMES))
+    _check(not unknown, f"mix has unknown domains {unknown}; valid: {list(DOMAIN_NAMES)}")
+    negative = sorted(k for k, v in mix.items() if v < 0)
+    _check(not negative, f"mix weights must be >= 0, negative for {negative}")
+    _check(sum(mix.values()) > 0, "mix weights are all zero; give at least one domain a weight")

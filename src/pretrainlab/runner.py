@@ -15,13 +15,13 @@ from __future__ import annotations
 import json
 import os
 import time
-from dataclasses import asdict, replace
+from dataclasses import replace
 from pathlib import Path
 
 import torch
 from rich.console import Console
 
-from pretrainlab.config import save_yaml, to_dict
+from pretrainlab.config import save_yaml
 from pretrainlab.data.mixture import Mixture
 from pretrainlab.data.prepare import PreparedData, prepare_data
 from pretrainlab.eval import report, suite
@@ -74,6 +74,16 @@ def _start_state(cfg: RunConfig, out: Path, resume: bool, model, optimizer, cons
     return TrainState()
 
 
+def _trim_metrics(path: Path, step: int) -> None:
+    """Drop log rows past the step we (re)start from, so a resumed log has no duplicates."""
+    if not path.exists():
+        return
+    keep = [line for line in path.read_text().splitlines() if line.strip() and json.loads(line)["step"] <= step]
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text("".join(line + "\n" for line in keep))
+    os.replace(tmp, path)
+
+
 def execute(cfg: RunConfig, out: str | Path, resume: bool = False, console: Console | None = None,
             extra_callbacks: list | None = None) -> dict:
     """Run ``cfg`` into directory ``out`` and return the summary metrics."""
@@ -90,8 +100,7 @@ def execute(cfg: RunConfig, out: str | Path, resume: bool = False, console: Cons
     model = build_model(cfg, data.tokenizer.vocab_size, device)
     optimizer = build_adamw(model, tc.lr, tc.weight_decay, tc.betas)
     state = _start_state(cfg, out, resume, model, optimizer, console)
-    if not resume or state.step == 0:
-        (out / "metrics.jsonl").unlink(missing_ok=True)
+    _trim_metrics(out / "metrics.jsonl", state.step)
     train_model = torch.compile(model) if tc.compile else model
 
     mixture = Mixture(data.store, data.weights, cfg.data.seq_len, cfg.seed)
@@ -178,5 +187,3 @@ def load_run(run_dir: str | Path, device: str = "auto"):
     model.eval()
     return cfg, model, data
 
-
-__all__ = ["RunError", "execute", "load_run", "asdict", "to_dict"]

@@ -103,7 +103,7 @@ def article(word: str) -> str:
 
 def fixed_lists() -> list[str]:
     """All words of the fixed (never truncated) lists, lowercase."""
-    words = list(FUNCTION_WORDS) + list(FIELDS) + list(SCHOOL_KINDS)
-    words += [w.lower() for w in REGIONS + MONTHS + COMPANY_SUFFIXES]
-    words += [w for pair in COUNT_NOUNS for w in pair] + [k for k, _ in STORY_KINDS]
+    words = list(FUNCTION_WORDS) + list(FIELDS)
+    words += [w.lower() for w in REGIONS + MONTHS + COMPANY_SUFFIXES + SCHOOL_KINDS]
+    words += [plural for _, plural in COUNT_NOUNS] + [k for k, _ in STORY_KINDS]
     return words

@@ -1,0 +1,59 @@
+import numpy as np
+import pytest
+import torch
+
+from pretrainlab.data.mixture import Mixture, val_windows
+from pretrainlab.data.store import TokenStore, build_store
+
+
+def _docs(prefix, n):
+    return [{"text": f"{prefix} document number {i} says hello to the world.", "meta": {}} for i in range(n)]
+
+
+@pytest.fixture()
+def store(tmp_path, tokenizer):
+    splits = {"train": {"a": _docs("alpha", 200), "b": _docs("beta", 100)}, "val": {"a": _docs("alpha v", 20)}}
+    return build_store(tmp_path / "store", splits, tokenizer, shard_tokens=2000)
+
+
+def test_store_roundtrip(store, tokenizer, tmp_path):
+    assert not (tmp_path / "store.tmp").exists()
+    info = store.info("train", "a")
+    assert info["docs"] == 200 and len(info["shards"]) > 1  # sharded at 2000 tokens
+    assert store.dtype == np.uint16
+    index = store.index("train")
+    assert index.shape == (300, 4)
+    src, shard, start, length = index[5]
+    toks = np.asarray(store.shards("train", "a")[shard][start:start + length])
+    assert toks[-1] == tokenizer.eos_id
+    assert tokenizer.decode(toks[:-1].tolist()) == "alpha document number 5 says hello to the world."
+    assert TokenStore(store.root).summary()["train"]["b"]["docs"] == 100
+
+
+def test_mixture_is_pure_function_of_seed_and_step(store):
+    m1 = Mixture(store, {"a": 0.75, "b": 0.25}, seq_len=16, seed=3)
+    m2 = Mixture(store, {"a": 0.75, "b": 0.25}, seq_len=16, seed=3)
+    assert torch.equal(m1.batch(7, 8), m2.batch(7, 8))
+    assert not torch.equal(m1.batch(7, 8), m1.batch(8, 8))
+    assert m1.batch(0, 8).shape == (8, 17)
+    # ranks take disjoint interleaved rows of the same global batch
+    full = m1.batch(4, 8)
+    assert torch.equal(torch.cat([m1.batch(4, 8, 0, 2), m1.batch(4, 8, 1, 2)])[[0, 4, 1, 5, 2, 6, 3, 7]], full)
+    counts = {"a": 0, "b": 0}
+    for s in range(200):
+        for k, v in m1.source_counts(s, 8).items():
+            counts[k] += v
+    assert 0.70 < counts["a"] / 1600 < 0.80
+
+
+def test_mixture_errors(store):
+    with pytest.raises(ValueError, match="unknown sources \\['c'\\]"):
+        Mixture(store, {"c": 1.0}, seq_len=16, seed=0)
+    with pytest.raises(ValueError, match="lower data.seq_len"):
+        Mixture(store, {"a": 1.0}, seq_len=5000, seed=0)
+
+
+def test_val_windows_fixed_and_non_overlapping(store):
+    w = val_windows(store, "val", "a", seq_len=16, max_tokens=64)
+    assert w.shape == (4, 17)
+    assert torch.equal(w[0, 16], w[1, 0])  # consecutive windows share only the boundary token

@@ -1,0 +1,48 @@
+"""CLI: user-data runs, data commands, clear errors."""
+
+import json
+
+import pytest
+
+from pretrainlab.cli import main
+
+
+def test_unknown_key_and_recipe_errors(capsys):
+    assert main(["run", "quickstart", "--size", "tiny", "train.setps=3"]) == 2
+    assert "did you mean 'train.steps'" in capsys.readouterr().err
+    assert main(["run", "quickstrat"]) == 2
+    assert "did you mean 'quickstart'" in capsys.readouterr().err
+
+
+def test_run_on_user_files_only(tmp_path, capsys):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for i in range(30):
+        (docs / f"{i:02d}.txt").write_text(f"Note {i}. The quick brown fox jumps over the lazy dog. " * 20)
+    web = tmp_path / "web.jsonl"
+    web.write_text("".join(json.dumps({"body": f"Web page {i} talks about cats and dogs. " * 15}) + "\n"
+                           for i in range(40)) + "{broken\n")
+    out = tmp_path / "run"
+    args = ["run", "quickstart", "--size", "tiny", "--out", str(out), "data.world=null", "train.steps=6",
+            "train.progress=false", f"data.sources=[{{name: docs, path: {docs}, val_docs: 3}}, "
+            f"{{name: web, path: {web}, text_field: body, weight: 0.3, val_docs: 3}}]"]
+    assert main(args) == 2  # the broken JSON line stops the run, naming file and line
+    err = capsys.readouterr().err
+    assert "web.jsonl:41" in err and "skip" in err
+    args[-1] = args[-1].replace("weight: 0.3", "weight: 0.3, on_error: skip")
+    assert main(args) == 0
+    summary = json.loads((out / "summary.json").read_text())
+    assert {"val/loss/docs", "val/loss/web", "baseline/unigram_loss"} <= set(summary)
+    prepared = json.loads((out / "data" / "prepared.json").read_text())
+    assert prepared["read_stats"]["web"]["skipped"] == 1
+    assert main(["data", "inspect", str(out)]) == 0
+    assert "docs" in capsys.readouterr().out
+
+
+def test_data_synth_and_prepare(tmp_path, capsys):
+    assert main(["data", "synth", "--out", str(tmp_path / "w"), "n_docs=200", "n_people=30", "seed=1"]) == 0
+    assert (tmp_path / "w" / "world.json").exists()
+    assert main(["data", "synth", "--out", str(tmp_path / "w"), "n_dcs=5"]) == 2
+    assert "did you mean 'world.n_docs'" in capsys.readouterr().err
+    assert main(["data", "prepare", "quickstart", "--size", "tiny", "--out", str(tmp_path / "p")]) == 0
+    assert (tmp_path / "p" / "store" / "store.json").exists()

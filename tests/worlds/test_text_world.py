@@ -159,7 +159,8 @@ def test_every_trained_fact_in_training(world, train_text):
 
 def test_arithmetic_held_out(world, train_docs, train_text):
     items = world.eval_sets()["arithmetic"]
-    assert len(items) == world.cfg.arith_eval_n and sum(it["ood"] for it in items) == len(items) // 2
+    assert len(items) == world.cfg.arith_eval_n
+    assert sum(it["ood"] for it in items) == len(items) // 2
     for it in items:
         assert it["prompt"] not in train_text
         assert int(it["answer"]) == arithmetic.solve(it["a"], it["op"], it["b"])
@@ -178,18 +179,21 @@ def test_arithmetic_held_out(world, train_docs, train_text):
 @pytest.mark.parametrize("source, expected", [
     ("def add_3(x):\n    return x + 3\nprint(add_3(4))  # 7", ["7"]),
     ("total = 0\nfor i in range(4):\n    total = total + i * 2\nprint(total)", ["12"]),
-    ("def f(x):\n    if x > 5:\n        return 5\n    else:\n        return x - 1\nprint(f(9))\nprint(f(3))",
-     ["5", "2"]),
+    ("def f(x):\n    if x > 5:\n        return 5\n    else:\n        return x - 1\n"
+     "print(f(9))\nprint(f(3))", ["5", "2"]),
     ("a = 4\nb = (a + 1) * (a - 6)\nprint(-b // 3 % 4)", ["3"]),
-    ("def g(x, y):\n    return x * y\ndef h(x):\n    result = g(x, 2) + 1\n    return result\nprint(h(5))",
-     ["11"]),
+    ("def g(x, y):\n    return x * y\ndef h(x):\n    result = g(x, 2) + 1\n    return result\n"
+     "print(h(5))", ["11"]),
 ])
 def test_codeeval_known_snippets(source, expected):
     assert run(source) == expected
 
 
-@pytest.mark.parametrize("source", ["import os", "while 1:\n    x = 1", "print(x)", "x = 1 +",
-                                    "for i in range(99999999):\n    x = i"])
+REJECTED = ["import os", "while 1:\n    x = 1", "print(x)", "x = 1 +",
+            "for i in range(99999999):\n    x = i"]
+
+
+@pytest.mark.parametrize("source", REJECTED)
 def test_codeeval_rejects(source):
     with pytest.raises(CodeError):
         run(source)
@@ -250,7 +254,7 @@ def test_write_world_round_trip(tmp_path, train_docs):
     summary = write_world(TextWorldConfig(**SMALL), tmp_path, docs_per_shard=200,
                           progress=lambda done, total: calls.append((done, total)))
     shards = sorted((tmp_path / "train").glob("*.jsonl"))
-    assert [p.name for p in shards] == ["shard_00000.jsonl", "shard_00001.jsonl", "shard_00002.jsonl"]
+    assert [p.name for p in shards] == [f"shard_{k:05d}.jsonl" for k in range(3)]
     docs = [json.loads(line) for p in shards for line in p.read_text().splitlines()]
     assert docs == train_docs
     assert len((tmp_path / "val" / "shard_00000.jsonl").read_text().splitlines()) == 25

@@ -50,11 +50,15 @@ def _is_val(name: str, i: int) -> bool:
     return int.from_bytes(digest, "little") % 10 == 0
 
 
-def _user_stream(src, split: str, stats: ReadStats) -> DocStream:
+def _user_stream(src, split: str, stats: dict[str, ReadStats]) -> DocStream:
     def stream() -> Iterator[dict]:
         n_val = 0
+        # A source is read more than once (tokenizer sample, then the store); count the last full pass.
+        counter = None
+        if split == "train":
+            counter = stats[src.name] = ReadStats()
         for i, doc in enumerate(read_source(src.path, text_field=src.text_field, on_error=src.on_error,
-                                            stats=stats if split == "train" else None, limit=src.limit)):
+                                            stats=counter, limit=src.limit)):
             is_val = n_val < src.val_docs and _is_val(src.name, i)
             n_val += is_val
             if is_val == (split == "val"):
@@ -101,9 +105,8 @@ def prepare_data(dcfg, root: Path, console: Console | None = None) -> PreparedDa
         eval_sets = _load_eval_sets(world_dir)
     stats: dict[str, ReadStats] = {}
     for src in dcfg.sources:
-        stats[src.name] = ReadStats()
         for split in splits:
-            splits[split][src.name] = _user_stream(src, split, stats[src.name])
+            splits[split][src.name] = _user_stream(src, split, stats)
         weights[src.name] = src.weight
     tok_cfg = dcfg.tokenizer
     if tok_cfg.path:

@@ -89,7 +89,8 @@ class TextWorldConfig:
         for name in ("drift_rate", "qa_people_frac", "qa_in_pretrain"):
             value = getattr(self, name)
             _check(0.0 <= value <= 1.0, f"{name} must be in [0, 1], got {value}")
-        _check(self.bio_multiplicity >= 1, f"bio_multiplicity must be >= 1, got {self.bio_multiplicity}")
+        _check(self.bio_multiplicity >= 1,
+               f"bio_multiplicity must be >= 1, got {self.bio_multiplicity}")
         _check(1 <= self.arith_digits[0] and self.arith_digits[1] <= 6,
                f"arith_digits must be within 1..6, got {tuple(self.arith_digits)}")
         _check(bool(self.arith_ops) and set(self.arith_ops) <= set("+-*"),

@@ -135,7 +135,9 @@ def _person_fact(ents: Entities, p: Person, attr: str, year: int | None):
         company = p.employer(_need(year, attr))
         if company is None:
             return None
-        return f"company:{company}" if attr == "employer" else f"city:{ents.companies[company].hq_city}"
+        if attr == "employer":
+            return f"company:{company}"
+        return f"city:{ents.companies[company].hq_city}"
     simple = {
         "name": p.name, "gender": p.gender, "birth_year": p.birth_year, "field": p.field,
         "birth_date": (p.birth_year, p.birth_month, p.birth_day),

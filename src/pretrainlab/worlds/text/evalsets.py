@@ -42,7 +42,8 @@ def fact_qa(world) -> list[dict]:
             options, index = choices(ents, p, attr, make_rng(cfg.seed, "fact_qa_choices", p, attr))
             items.append({
                 "id": f"fact_qa-{group}-{k:04d}", "group": group, "person": f"person:{p}",
-                "attr": attr, "prompt": qa_prompt(ents, p, attr), "answer": qa_answer(ents, p, attr),
+                "attr": attr, "prompt": qa_prompt(ents, p, attr),
+                "answer": qa_answer(ents, p, attr),
                 "choices": options, "answer_index": index,
             })
     return items
@@ -55,7 +56,8 @@ def _arith_item(k: int, a: int, op: str, b: int, ood: bool) -> dict:
 
 def _ood_problem(rng, digits: tuple[int, int], ops: str) -> tuple[int, str, int]:
     """A problem with one operand one digit longer than training allows."""
-    long, short = arithmetic.operand(rng, digits[1] + 1), arithmetic.operand(rng, rng.randint(*digits))
+    long = arithmetic.operand(rng, digits[1] + 1)
+    short = arithmetic.operand(rng, rng.randint(*digits))
     a, b = (long, short) if rng.random() < 0.5 else (short, long)
     op = rng.choice(ops)
     return (b, op, a) if op == "-" and b > a else (a, op, b)

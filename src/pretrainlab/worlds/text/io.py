@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from .config import TextWorldConfig
-from .world import SPLITS, TextWorld, canonical_json, corpus_fingerprint
+from .world import SPLITS, TextWorld, canonical_json, world_fingerprint
 
 
 def _write_atomic(path: Path, lines: Iterable[str]) -> None:
@@ -61,7 +61,7 @@ def write_world(
         _write_atomic(out / "eval" / f"{name}.jsonl", map(canonical_json, items))
     summary = world.summary()
     summary["eval_sets"] = {name: len(items) for name, items in eval_sets.items()}
-    summary["fingerprint"] = corpus_fingerprint(cfg)
+    summary["fingerprint"] = world_fingerprint(world)
     manifest = {"config": dataclasses.asdict(cfg), "fingerprint": summary["fingerprint"],
                 "summary": summary}
     _write_atomic(out / "world.json", [json.dumps(manifest, indent=2, sort_keys=True)])

@@ -54,7 +54,7 @@ def _company(rng: Random, syllables: tuple[int, int]) -> str:
     return _syllables(rng, 2) + rng.choice(("", "n", "r", "x"))
 
 
-def _pool(rng: Random, make, k: int, taken: set[str], syllables: tuple[int, int]) -> tuple[str, ...]:
+def _pool(rng: Random, make, k: int, taken: set[str], syllables: tuple[int, int]) -> tuple:
     """``k`` new capitalized names from ``make``, none in ``taken`` (which is updated)."""
     out: list[str] = []
     tries = 0

@@ -24,7 +24,8 @@ def build_entities(cfg, pools: NamePools) -> Entities:
     n_companies = len(pools.company_stems)
     people = _people(make_rng(cfg.seed, "world", "people"), cfg, pools, len(cities),
                      len(schools), n_companies)
-    companies = _companies(make_rng(cfg.seed, "world", "companies"), cfg, pools, people, len(cities))
+    companies = _companies(make_rng(cfg.seed, "world", "companies"), cfg, pools, people,
+                           len(cities))
     return Entities(people, cities, companies, schools, years)
 
 
@@ -93,7 +94,8 @@ def _companies(rng, cfg, pools, people: list[Person], n_cities: int) -> list[Com
     for c, stem in enumerate(pools.company_stems):
         founded = rng.randint(y0 - 150, y0 - 90)
         suffix = rng.choice(COMPANY_SUFFIXES)
-        ceos = _ceo_timeline(rng, [staff[year][c] for year in range(y0, y1 + 1)], y0, cfg.drift_rate)
+        teams = [staff[year][c] for year in range(y0, y1 + 1)]
+        ceos = _ceo_timeline(rng, teams, y0, cfg.drift_rate)
         heads = tuple(len(staff[year][c]) for year in range(y0, y1 + 1))
         out.append(Company(c, f"{stem} {suffix}", founded, rng.randrange(n_cities), ceos, heads))
     return out

@@ -35,7 +35,7 @@ def cumulative(weights: Sequence[float]) -> list[float]:
 
 
 def pick_weighted(rng: Random, cum: Sequence[float]) -> int:
-    """Index drawn with probability proportional to the increments of ``cum`` (one ``rng.random()``)."""
+    """Index drawn with probability proportional to the steps of ``cum`` (one ``rng.random()``)."""
     x = rng.random() * cum[-1]
     return min(bisect.bisect_right(cum, x), len(cum) - 1)
 
@@ -46,8 +46,3 @@ def shuffled(items: Sequence[T], *parts: object) -> list[T]:
     make_rng(*parts).shuffle(out)
     return out
 
-
-def sample_distinct(rng: Random, pool: Sequence[T], k: int, exclude: T | None = None) -> list[T]:
-    """``k`` distinct items of ``pool`` (excluding ``exclude``), in draw order."""
-    candidates = [x for x in pool if x != exclude]
-    return rng.sample(candidates, k)

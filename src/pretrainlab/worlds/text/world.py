@@ -41,7 +41,8 @@ class TextWorld:
         self.pools = make_pools(make_rng(cfg.seed, "world", "names"), self.vocab.pool_sizes,
                                 self.vocab.lexicon_words(), tuple(cfg.name_syllables))
         self.ents = build_entities(cfg, self.pools)
-        self.train_people, self.test_people = people_groups(cfg.seed, cfg.n_people, cfg.qa_people_frac)
+        groups = people_groups(cfg.seed, cfg.n_people, cfg.qa_people_frac)
+        self.train_people, self.test_people = groups
         self.qa_facts: list[Fact] = pretrain_facts(cfg.seed, self.train_people, cfg.qa_in_pretrain)
         self.weights = self._weights()
         self._cum = cumulative([self.weights[d] for d in DOMAIN_NAMES])
@@ -57,7 +58,8 @@ class TextWorld:
             raw["qa"] = 0.0
         total = sum(raw.values())
         if total <= 0:
-            raise ValueError("mix only weights 'qa', but qa_in_pretrain/qa_people_frac give no QA facts")
+            raise ValueError("mix only weights 'qa', but qa_in_pretrain and qa_people_frac "
+                             "leave no QA facts to show")
         return {d: w / total for d, w in raw.items()}
 
     # -- planning ---------------------------------------------------------------------------
@@ -156,9 +158,14 @@ def canonical_json(doc: dict) -> str:
     return json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
 
 
-def corpus_fingerprint(cfg: TextWorldConfig, n: int = 200) -> str:
-    """sha256 hex of the first ``n`` train documents in canonical JSON, one per line."""
+def world_fingerprint(world: TextWorld, n: int = 200) -> str:
+    """sha256 hex of the first ``n`` train docs of ``world`` in canonical JSON, one per line."""
     h = hashlib.sha256()
-    for doc in TextWorld(cfg).documents("train", 0, n):
+    for doc in world.documents("train", 0, n):
         h.update(canonical_json(doc).encode("ascii") + b"\n")
     return h.hexdigest()
+
+
+def corpus_fingerprint(cfg: TextWorldConfig, n: int = 200) -> str:
+    """``world_fingerprint`` of the world of ``cfg``: pin it in tests to catch generator drift."""
+    return world_fingerprint(TextWorld(cfg), n)

@@ -1,7 +1,7 @@
 """Domain generators of the text world, one module per domain, in a fixed order.
 
-Each module has ``generate(world, rng, ctx) -> Draft`` and ``TEMPLATES`` (every literal string it can
-emit words from; ``vocab.py`` scans them, so the vocabulary has no out-of-vocabulary words).
+Each module has ``generate(world, rng, ctx) -> Draft`` and ``TEMPLATES`` (every literal string it
+can emit words from; ``vocab.py`` scans them, so the vocabulary has no out-of-vocabulary words).
 ``DOMAIN_NAMES`` fixes the order used to draw a domain from ``mix``; append new domains at the end
 so existing worlds keep their documents.
 """

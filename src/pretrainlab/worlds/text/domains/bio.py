@@ -81,7 +81,7 @@ BIO_TEMPLATES: dict[str, tuple[str, ...]] = {
         "As of {now}, {name} is on the staff of {cur} in {cur_city}.",
     ),
 }
-# Fillers use he/she even with bio_fullname (they state no QA fact), and each has a Gopher stop word.
+# Fillers use he/she even with bio_fullname (they state no QA fact); each has a Gopher stop word.
 FILLERS = (
     "{name} is known as {an_adj} and {adj2} person.",
     "Friends say that {name} is very {adj}.",

@@ -14,17 +14,22 @@ from .common import DocContext, Draft, n_words, word_slots
 GREETING = ("{A}: Hello, {B}. How are you today?", "{B}: I am {adj}, thank you. And how are you?")
 CLOSING = ("{A}: It was nice to talk with you, {B}.", "{B}: Goodbye, {A}. See you soon!")
 DAILY = (
-    ("{A}: What did you do this morning?", "{B}: I {verb_past} {an_noun} and then {verb_past2} the {noun2}."),
+    ("{A}: What did you do this morning?",
+     "{B}: I {verb_past} {an_noun} and then {verb_past2} the {noun2}."),
     ("{A}: What will you do this weekend?", "{B}: I want to {verb} {an_noun} with my family."),
-    ("{A}: Did you see the {adj} {noun} by the road?", "{B}: Yes, I saw it on my way here. It was very {adj2}."),
+    ("{A}: Did you see the {adj} {noun} by the road?",
+     "{B}: Yes, I saw it on my way here. It was very {adj2}."),
     ("{A}: Do you like the weather today?", "{B}: Not really. I think it is too {adj} for a walk."),
-    ("{A}: Can you help me {verb} the {noun} later?", "{B}: Of course, I will come over after lunch."),
+    ("{A}: Can you help me {verb} the {noun} later?",
+     "{B}: Of course, I will come over after lunch."),
     ("{A}: Have you ever been to the new market near your house?",
      "{B}: Just once. I might go again with some of our friends."),
     ("{A}: Would you like to {verb} {an_noun} with us?",
      "{B}: I would like that very much. Tell me when and where."),
-    ("{A}: Is there any {noun} left in the kitchen?", "{B}: No, we must buy more. Most of them are gone."),
-    ("{A}: Why are you so {adj} today?", "{B}: I am the same as always. I am just a bit tired, that is all."),
+    ("{A}: Is there any {noun} left in the kitchen?",
+     "{B}: No, we must buy more. Most of them are gone."),
+    ("{A}: Why are you so {adj} today?",
+     "{B}: I am the same as always. I am just a bit tired, that is all."),
 )
 FACTS = {
     "employer": ("{A}: Do you know where {person} works these days?",
@@ -70,7 +75,8 @@ def generate(world, rng, ctx: DocContext) -> Draft:
     slots = word_slots(rng, world.vocab)
     facts, fact_ids = _fact_slots(world, rng, ctx.year)
     slots.update(facts, A=a, B=b)
-    topics = [("fact", k) for k, v in fact_ids.items() if v] + [("daily", i) for i in range(len(DAILY))]
+    topics = [("fact", k) for k, v in fact_ids.items() if v]
+    topics += [("daily", i) for i in range(len(DAILY))]
     rng.shuffle(topics)
     n_topics = rng.randint(3, 5)
     lines = [t.format(**slots) for t in GREETING]

@@ -41,8 +41,8 @@ COMPANY_FILLERS = (
     "Over the years, the company has grown in many ways.",
     "It once built {an_adj2} {noun2} for a fair in {hq}.",
 )
-TEMPLATES = (CITY_FACTS + (CITY_PAST, CITY_HQ, CITY_SCHOOL, "has its have their") + CITY_FILLERS + COMPANY_FACTS
-             + (COMPANY_CEO, COMPANY_NO_CEO) + COMPANY_FILLERS)
+TEMPLATES = (CITY_FACTS + (CITY_PAST, CITY_HQ, CITY_SCHOOL, "has its have their") + CITY_FILLERS
+             + COMPANY_FACTS + (COMPANY_CEO, COMPANY_NO_CEO) + COMPANY_FILLERS)
 
 
 def generate(world, rng, ctx: DocContext) -> Draft:

@@ -104,10 +104,9 @@ def execute(cfg: RunConfig, out: str | Path, resume: bool = False, console: Cons
     train_model = torch.compile(model) if tc.compile else model
 
     mixture = Mixture(data.store, data.weights, cfg.data.seq_len, cfg.seed)
-    micro = tc.batch_size // tc.grad_accum
 
     def get_batch(step: int, m: int) -> torch.Tensor:
-        return mixture.batch(step * tc.grad_accum + m, micro).to(device, non_blocking=True)
+        return mixture.batch(step, tc.batch_size, micro=m, n_micro=tc.grad_accum).to(device, non_blocking=True)
 
     windows = suite.val_sets(data.store, cfg.data.seq_len, cfg.eval.val_tokens)
     token_bytes = data.tokenizer.token_bytes()

@@ -55,9 +55,14 @@ class Mixture:
             out.append(Window(int(s), shard, start))
         return out
 
-    def batch(self, step: int, batch_size: int, rank: int = 0, world_size: int = 1) -> torch.Tensor:
-        """Rows ``rank::world_size`` of the global batch of ``batch_size`` at ``step``: (B/world, T+1) int64."""
+    def batch(self, step: int, batch_size: int, rank: int = 0, world_size: int = 1,
+              micro: int = 0, n_micro: int = 1) -> torch.Tensor:
+        """Rows ``rank::world_size`` of the global batch of ``batch_size`` at ``step``, then micro-batch
+        ``micro`` of ``n_micro`` of those: (B / world / n_micro, T+1) int64. The global batch is the same
+        whatever the rank count or gradient accumulation."""
         rows = self.windows(step, batch_size)[rank::world_size]
+        k = len(rows) // n_micro
+        rows = rows[micro * k:(micro + 1) * k]
         T1 = self.seq_len + 1
         arr = np.stack([np.asarray(self.shards[w.source][w.shard][w.start:w.start + T1], dtype=np.int64)
                         for w in rows])

@@ -25,14 +25,18 @@ def config(size: str = "full") -> dict:
             "eval": {"val_tokens": 4096, "max_items": 40, "gen_tokens": 24},
         }
     if size == "full":
+        # Sized for <= 5 minutes on 2 CPU cores (docs/benchmarks.md). Few people and a larger QA share
+        # give each train-people fact enough exposures to be learned by a ~1M-parameter model.
         return {
             "name": "quickstart",
-            "data": {"world": {"n_docs": 12000, "n_people": 300, "n_cities": 40, "n_companies": 50,
+            "data": {"world": {"n_docs": 10000, "n_people": 120, "n_cities": 30, "n_companies": 40,
+                               "mix": {"story": 0.2, "encyclopedia": 0.25, "dialog": 0.1, "arithmetic": 0.15,
+                                       "code": 0.1, "qa": 0.2},
                                "qa_eval_per_group": 150, "arith_eval_n": 150},
-                     "tokenizer": {"vocab_size": 2048, "train_docs": 6000}, "seq_len": 256},
+                     "tokenizer": {"vocab_size": 2048, "train_docs": 5000}, "seq_len": 256},
             "model": {"size": "micro"},
-            "train": {"steps": 1200, "batch_size": 16, "lr": 3e-3, "warmup_steps": 60, "log_every": 20,
+            "train": {"steps": 400, "batch_size": 16, "lr": 3e-3, "warmup_steps": 40, "log_every": 20,
                       "eval_every": 200},
-            "eval": {"val_tokens": 16384, "max_items": 150},
+            "eval": {"val_tokens": 8192, "max_items": 150},
         }
     raise ValueError(f"quickstart: unknown size '{size}'; choose tiny or full")

@@ -45,6 +45,10 @@ class DataConfig:
     sources: list[SourceConfig] = field(default_factory=list)
     tokenizer: TokenizerConfig = field(default_factory=TokenizerConfig)
     seq_len: int = 256
+    weights: dict[str, float] | None = None
+    """Explicit mixture weights by source name (world domains and user sources); unnamed sources get 0
+    but are still tokenized and evaluated. Changing it does not change the prepared data, so stages of
+    an experiment can shift the mix and share one tokenizer."""
 
     def validate(self) -> None:
         if self.world is None and not self.sources:
@@ -52,10 +56,18 @@ class DataConfig:
         names = [s.name for s in self.sources]
         if len(set(names)) != len(names):
             raise ConfigError(f"data.sources: duplicate source names {names}")
+        known = set(names)
         if self.world is not None:
             clash = set(names) & set(self.world.mix)
             if clash:
                 raise ConfigError(f"data.sources: names {sorted(clash)} clash with world domains; rename them")
+            known |= {d for d, w in self.world.mix.items() if w > 0}
+        if self.weights is not None:
+            unknown = sorted(set(self.weights) - known)
+            if unknown:
+                raise ConfigError(f"data.weights: unknown sources {unknown}; valid: {sorted(known)}")
+            if not any(w > 0 for w in self.weights.values()):
+                raise ConfigError("data.weights: at least one source needs a weight > 0")
 
 
 @dataclass
@@ -98,8 +110,8 @@ class TrainConfig:
         if self.batch_size % self.grad_accum:
             raise ConfigError(f"train.batch_size={self.batch_size} must be divisible by "
                               f"train.grad_accum={self.grad_accum}")
-        if self.steps <= 0:
-            raise ConfigError(f"train.steps must be > 0, got {self.steps}")
+        if self.steps < 0:
+            raise ConfigError(f"train.steps must be >= 0 (0: evaluate train.init_from only), got {self.steps}")
 
 
 @dataclass

@@ -23,7 +23,7 @@ from rich.console import Console
 
 from pretrainlab.config import save_yaml
 from pretrainlab.data.mixture import Mixture
-from pretrainlab.data.prepare import PreparedData, prepare_data
+from pretrainlab.data.prepare import PreparedData, load_prepared, prepare_data
 from pretrainlab.eval import report, suite
 from pretrainlab.models import MODELS
 from pretrainlab.objectives import OBJECTIVES
@@ -84,9 +84,25 @@ def _trim_metrics(path: Path, step: int) -> None:
     os.replace(tmp, path)
 
 
+def prepare_for(cfg: RunConfig, data_root: Path, console: Console) -> PreparedData:
+    """Prepare the run's data; a continued run must use its starting checkpoint's tokenizer."""
+    data = prepare_data(cfg.data, data_root, console)
+    if cfg.train.init_from and not cfg.data.tokenizer.path:
+        ckpt_tok = ckpt.resolve_checkpoint(cfg.train.init_from) / "tokenizer.json"
+        if ckpt_tok.exists() and ckpt_tok.read_bytes() != (data.root / "tokenizer.json").read_bytes():
+            console.print(f"using the tokenizer of {ckpt_tok.parent} (train.init_from) for this run's data")
+            dcfg = replace(cfg.data, tokenizer=replace(cfg.data.tokenizer, path=str(ckpt_tok)))
+            data = prepare_data(dcfg, data_root.with_name(data_root.name + "-inherited-tokenizer"), console)
+    return data
+
+
 def execute(cfg: RunConfig, out: str | Path, resume: bool = False, console: Console | None = None,
-            extra_callbacks: list | None = None) -> dict:
-    """Run ``cfg`` into directory ``out`` and return the summary metrics."""
+            extra_callbacks: list | None = None, data_root: str | Path | None = None) -> dict:
+    """Run ``cfg`` into directory ``out`` and return the summary metrics.
+
+    ``data_root`` lets several runs share one prepared data directory (experiments do); by default the
+    data goes to ``out/data``. ``train.steps=0`` with ``train.init_from`` only evaluates the checkpoint.
+    """
     console = console or Console(stderr=True)
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
@@ -96,7 +112,7 @@ def execute(cfg: RunConfig, out: str | Path, resume: bool = False, console: Cons
     device = pick_device(tc.device)
     save_yaml(cfg, out / "config.yaml")
 
-    data = prepare_data(cfg.data, out / "data", console)
+    data = prepare_for(cfg, Path(data_root) if data_root else out / "data", console)
     model = build_model(cfg, data.tokenizer.vocab_size, device)
     optimizer = build_adamw(model, tc.lr, tc.weight_decay, tc.betas)
     state = _start_state(cfg, out, resume, model, optimizer, console)
@@ -123,13 +139,13 @@ def execute(cfg: RunConfig, out: str | Path, resume: bool = False, console: Cons
     ]
     if tc.progress:
         trainer.callbacks.insert(0, ProgressBar(cfg.name))
-    if state.step < tc.steps:
+    if state.step < tc.steps or tc.steps == 0:
         trainer.fit()
 
     summary = evaluate(cfg, model, data, windows, autocast, console)
     logger.write({"step": trainer.state.step, **{k: v for k, v in summary.items() if k.startswith("val/")}})
     summary.update({
-        "name": cfg.name, "step": trainer.state.step, "tokens": trainer.state.tokens,
+        "name": cfg.name, "data_dir": str(data.root), "step": trainer.state.step, "tokens": trainer.state.tokens,
         "train/loss": trainer.state.last_loss,
         "train/tokens_per_s": trainer.state.tokens / max(trainer.state.train_time_s, 1e-9),
         "train/skipped_steps": len(trainer.state.skipped_steps),
@@ -180,7 +196,9 @@ def load_run(run_dir: str | Path, device: str = "auto"):
     if not (run_dir / "config.yaml").exists():
         raise RunError(f"{run_dir}: not a run directory (no config.yaml)")
     cfg = build_run_config(load_yaml(run_dir / "config.yaml"))
-    data = prepare_data(cfg.data, run_dir / "data")
+    summary_path = run_dir / "summary.json"
+    data_dir = json.loads(summary_path.read_text()).get("data_dir") if summary_path.exists() else None
+    data = load_prepared(Path(data_dir), cfg.data) if data_dir else prepare_data(cfg.data, run_dir / "data")
     model = build_model(cfg, data.tokenizer.vocab_size, pick_device(device))
     ckpt.load_weights(model, ckpt.resolve_checkpoint(run_dir))
     model.eval()

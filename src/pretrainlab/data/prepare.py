@@ -41,8 +41,10 @@ class PreparedData:
     read_stats: dict[str, dict]
 
 
-def _fingerprint(dcfg) -> str:
-    return hashlib.sha256(json.dumps(to_dict(dcfg), sort_keys=True).encode()).hexdigest()[:16]
+def data_fingerprint(dcfg) -> str:
+    """Hash of what the prepared data depends on (mixture weights and sequence length excluded)."""
+    data = {k: v for k, v in to_dict(dcfg).items() if k not in ("weights", "seq_len")}
+    return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()[:16]
 
 
 def _is_val(name: str, i: int) -> bool:
@@ -80,17 +82,26 @@ def _load_eval_sets(world_dir: Path) -> dict[str, list[dict]]:
     return out
 
 
+def load_prepared(root: Path, dcfg) -> PreparedData:
+    """Open an already prepared data directory (no fingerprint check)."""
+    marker = root / "prepared.json"
+    if not marker.exists():
+        raise FileNotFoundError(f"{root}: no prepared data (prepared.json missing); run `pretrainlab data prepare`")
+    info = json.loads(marker.read_text())
+    eval_sets = _load_eval_sets(root / "world") if (root / "world").exists() else {}
+    return PreparedData(root, Tokenizer.load(root / "tokenizer.json"), TokenStore(root / "store"),
+                        _weights(dcfg, info["weights"]), eval_sets, info["read_stats"])
+
+
 def prepare_data(dcfg, root: Path, console: Console | None = None) -> PreparedData:
     """Build (or reuse) the run's data directory for data config ``dcfg``."""
     console = console or Console(stderr=True)
     root.mkdir(parents=True, exist_ok=True)
-    fp = _fingerprint(dcfg)
+    fp = data_fingerprint(dcfg)
     marker = root / "prepared.json"
     world_dir = root / "world"
     if marker.exists() and json.loads(marker.read_text()).get("fingerprint") == fp:
-        info = json.loads(marker.read_text())
-        return PreparedData(root, Tokenizer.load(root / "tokenizer.json"), TokenStore(root / "store"),
-                            info["weights"], _load_eval_sets(world_dir) if dcfg.world else {}, info["read_stats"])
+        return load_prepared(root, dcfg)
     weights: dict[str, float] = {}
     splits: dict[str, dict[str, DocStream]] = {"train": {}, "val": {}}
     eval_sets: dict[str, list[dict]] = {}
@@ -122,4 +133,11 @@ def prepare_data(dcfg, root: Path, console: Console | None = None) -> PreparedDa
                             tokenizer, progress=lambda name, n: progress.update(task, advance=n, description=name))
     read_stats = {n: to_dict(s) for n, s in stats.items()}
     marker.write_text(json.dumps({"fingerprint": fp, "weights": weights, "read_stats": read_stats}, indent=1))
-    return PreparedData(root, tokenizer, store, weights, eval_sets, read_stats)
+    return PreparedData(root, tokenizer, store, _weights(dcfg, weights), eval_sets, read_stats)
+
+
+def _weights(dcfg, derived: dict[str, float]) -> dict[str, float]:
+    """``data.weights`` when given (unnamed sources 0), else the weights derived from the world mix."""
+    if dcfg.weights is None:
+        return derived
+    return {name: float(dcfg.weights.get(name, 0.0)) for name in derived}

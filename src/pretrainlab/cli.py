@@ -2,6 +2,9 @@
 
     pretrainlab run RECIPE_OR_YAML [--size tiny|full] [--out DIR] [--resume] [key=value ...]
     pretrainlab recipes
+    pretrainlab reproduce RECIPE [--size tiny|full] [--seeds N] [--out DIR]
+    pretrainlab sweep RECIPE_OR_YAML --grid key=v1,v2 [--grid ...] [--seeds N]
+    pretrainlab compare DIR [DIR ...] [--md FILE] [--plot FILE]
     pretrainlab eval RUN_DIR
     pretrainlab generate RUN_DIR --prompt "..."
     pretrainlab export RUN_DIR --to hf OUT_DIR
@@ -147,6 +150,66 @@ def _inspect(path: Path) -> None:
     out_console.print(table)
 
 
+def cmd_reproduce(args) -> int:
+    from pretrainlab.experiments.config import build_experiment
+    from pretrainlab.experiments.run import run_experiment, verdict_table
+    from pretrainlab.recipes import recipe_experiment
+
+    path = Path(args.target)
+    if path.suffix in (".yaml", ".yml"):
+        data = load_yaml(path)
+        if args.seeds:
+            data["seeds"] = list(range(args.seeds))
+    else:
+        data = recipe_experiment(args.target, args.size, args.seeds)
+    if args.workers is not None:
+        data["workers"] = args.workers
+    exp = build_experiment(apply_overrides(data, args.overrides))
+    out = Path(args.out or f"runs/{exp.name}")
+    _, claims = run_experiment(exp, out, console)
+    if claims:
+        out_console.print(verdict_table(claims, f"{exp.name}: claims over seeds {exp.seeds}"))
+    out_console.print(f"claims: {out}/claims.json  report: {out}/report.html")
+    return 0
+
+
+def cmd_sweep(args) -> int:
+    import itertools
+
+    from pretrainlab.config import parse_value, to_dict
+    from pretrainlab.experiments.compare import compare_table
+    from pretrainlab.experiments.config import build_experiment
+    from pretrainlab.experiments.run import run_experiment
+
+    base = to_dict(resolve_config(args.target, args.size, args.overrides))
+    axes = []
+    for item in args.grid:
+        key, _, values = item.partition("=")
+        if not key or not values:
+            raise ConfigError(f"--grid {item!r}: expected key=v1,v2 (e.g. train.lr=1e-3,3e-3)")
+        axes.append([(key, parse_value(v)) for v in values.split(",")])
+    arms = {",".join(f"{k}={v}" for k, v in combo): {"overrides": dict(combo)} for combo in itertools.product(*axes)}
+    exp = build_experiment({"name": f"sweep-{base['name']}", "base": base, "arms": arms,
+                            "seeds": list(range(args.seeds)), "workers": args.workers or 0})
+    out = Path(args.out or f"runs/{exp.name}")
+    run_experiment(exp, out, console)
+    out_console.print(compare_table([out]))
+    out_console.print(f"report: {out}/report.html  (compare more with `pretrainlab compare {out} ...`)")
+    return 0
+
+
+def cmd_compare(args) -> int:
+    from pretrainlab.experiments.compare import compare_markdown, compare_table, plot_compare
+
+    dirs = [Path(d) for d in args.dirs]
+    out_console.print(compare_table(dirs, args.metric or None))
+    if args.md:
+        Path(args.md).write_text(compare_markdown(dirs, args.metric or None))
+    if args.plot:
+        plot_compare(dirs, Path(args.plot))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="pretrainlab", description="Controlled pretraining experiments.")
     sub = p.add_subparsers(dest="cmd", required=True)
@@ -158,6 +221,29 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--resume", action="store_true", help="continue from the newest checkpoint in --out")
     r.set_defaults(fn=cmd_run)
     sub.add_parser("recipes", help="list seed papers and recipes").set_defaults(fn=cmd_recipes)
+    rp = sub.add_parser("reproduce", help="run a paper recipe's experiment (arms x seeds) and check its claims")
+    rp.add_argument("target", help="recipe name or an experiment YAML")
+    rp.add_argument("overrides", nargs="*", help="experiment overrides, e.g. workers=1")
+    rp.add_argument("--size", default="full", choices=["tiny", "full"])
+    rp.add_argument("--seeds", type=int, default=None, help="number of seeds (default: the recipe's)")
+    rp.add_argument("--workers", type=int, default=None, help="parallel runs (default: auto)")
+    rp.add_argument("--out", help="experiment directory (default runs/<name>)")
+    rp.set_defaults(fn=cmd_reproduce)
+    sw = sub.add_parser("sweep", help="a grid of arms over a recipe or YAML (no claims)")
+    sw.add_argument("target")
+    sw.add_argument("overrides", nargs="*", help="base overrides applied to every arm")
+    sw.add_argument("--grid", action="append", default=[], required=True, help="key=v1,v2 (repeatable)")
+    sw.add_argument("--seeds", type=int, default=1)
+    sw.add_argument("--size", default="full", choices=["tiny", "full"])
+    sw.add_argument("--workers", type=int, default=None)
+    sw.add_argument("--out")
+    sw.set_defaults(fn=cmd_sweep)
+    cp = sub.add_parser("compare", help="final metrics of runs/experiments side by side (+ curves)")
+    cp.add_argument("dirs", nargs="+")
+    cp.add_argument("--metric", action="append", default=[], help="metrics to show (repeatable; default all)")
+    cp.add_argument("--md", help="also write the table as Markdown to this file")
+    cp.add_argument("--plot", help="also write overlaid val/loss curves to this PNG")
+    cp.set_defaults(fn=cmd_compare)
     e = sub.add_parser("eval", help="evaluate a run's newest checkpoint")
     e.add_argument("run_dir")
     e.add_argument("--device", default="auto")

@@ -125,6 +125,9 @@ class EvalConfig:
     generations: int = 3
     gen_tokens: int = 48
     report: bool = True
+    groups: dict[str, list[str]] = field(default_factory=dict)
+    """Named groups of sources reported as ``val/loss/<group>`` (token-weighted), e.g.
+    ``{upstream: [story, encyclopedia], downstream: [code]}``."""
 
 
 @dataclass
@@ -136,6 +139,16 @@ class RunConfig:
     objective: Literal["causal_lm"] = "causal_lm"
     train: TrainConfig = field(default_factory=TrainConfig)
     eval: EvalConfig = field(default_factory=EvalConfig)
+
+    def validate(self) -> None:
+        sources = {s.name for s in self.data.sources}
+        if self.data.world is not None:
+            sources |= {d for d, w in self.data.world.mix.items() if w > 0}
+        for group, members in self.eval.groups.items():
+            unknown = sorted(set(members) - sources)
+            if unknown or group in sources:
+                raise ConfigError(f"eval.groups.{group}: " + (f"unknown sources {unknown}" if unknown else
+                                  "a group cannot share a source's name") + f"; sources: {sorted(sources)}")
 
 
 def build_run_config(data: dict) -> RunConfig:

@@ -133,7 +133,8 @@ def execute(cfg: RunConfig, out: str | Path, resume: bool = False, console: Cons
     autocast = trainer.autocast
     trainer.callbacks = [
         logger,
-        PeriodicEval(tc.eval_every, lambda: suite.loss_metrics(model, windows, token_bytes, autocast), logger.write),
+        PeriodicEval(tc.eval_every, lambda: suite.loss_metrics(model, windows, token_bytes, autocast,
+                                                               cfg.eval.groups), logger.write),
         Checkpointer(out / "checkpoints", tc.ckpt_every, tc.keep_last, data.root / "tokenizer.json"),
         *(extra_callbacks or []),
     ]
@@ -143,6 +144,7 @@ def execute(cfg: RunConfig, out: str | Path, resume: bool = False, console: Cons
         trainer.fit()
 
     summary = evaluate(cfg, model, data, windows, autocast, console)
+    summary.update(_first_eval(out / "metrics.jsonl"))
     logger.write({"step": trainer.state.step, **{k: v for k, v in summary.items() if k.startswith("val/")}})
     summary.update({
         "name": cfg.name, "data_dir": str(data.root), "step": trainer.state.step, "tokens": trainer.state.tokens,
@@ -156,9 +158,17 @@ def execute(cfg: RunConfig, out: str | Path, resume: bool = False, console: Cons
     return summary
 
 
+def _first_eval(path: Path) -> dict:
+    """``first_eval/val/...``: the first periodic evaluation of this run (e.g. right after re-warming)."""
+    for row in report.read_metrics(path):
+        if "val/loss" in row:
+            return {f"first_eval/{k}": v for k, v in row.items() if k.startswith("val/")}
+    return {}
+
+
 def evaluate(cfg: RunConfig, model, data: PreparedData, windows, autocast, console: Console) -> dict:
     with console.status("evaluating"):
-        metrics = suite.loss_metrics(model, windows, data.tokenizer.token_bytes(), autocast)
+        metrics = suite.loss_metrics(model, windows, data.tokenizer.token_bytes(), autocast, cfg.eval.groups)
         metrics.update(suite.unigram_baseline(data.store, windows, data.tokenizer.vocab_size,
                                               data.tokenizer.token_bytes()))
         metrics.update(suite.task_metrics(model, data.tokenizer, data.eval_sets, cfg.eval.max_items,

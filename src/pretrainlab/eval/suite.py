@@ -28,17 +28,20 @@ def val_sets(store, seq_len: int, val_tokens: int) -> dict[str, torch.Tensor]:
     return out
 
 
-def loss_metrics(model, windows: dict[str, torch.Tensor], token_bytes: np.ndarray, autocast=None) -> dict:
-    out, tot_loss, tot_tok, tot_bytes = {}, 0.0, 0, 0
+def loss_metrics(model, windows: dict[str, torch.Tensor], token_bytes: np.ndarray, autocast=None,
+                 groups: dict[str, list[str]] | None = None) -> dict:
+    """Per-source loss/bpb, the token-weighted total, and ``val/loss/<group>`` for named source groups."""
+    out, per = {}, {}
     for source, w in windows.items():
-        r = eval_loss(model, w, token_bytes, autocast=autocast)
+        r = per[source] = eval_loss(model, w, token_bytes, autocast=autocast)
         out[f"val/loss/{source}"], out[f"val/bpb/{source}"] = r["loss"], r["bpb"]
-        tot_loss += r["loss"] * r["tokens"]
-        tot_tok += r["tokens"]
-        tot_bytes += r["bytes"]
-    if tot_tok:
-        out["val/loss"] = tot_loss / tot_tok
-        out["val/bpb"] = tot_loss / (np.log(2) * max(tot_bytes, 1))
+    for name, members in {"": list(per), **{f"/{g}": m for g, m in (groups or {}).items()}}.items():
+        rs = [per[s] for s in members if s in per]
+        tokens = sum(r["tokens"] for r in rs)
+        if tokens:
+            total = sum(r["loss"] * r["tokens"] for r in rs)
+            out[f"val/loss{name}"] = total / tokens
+            out[f"val/bpb{name}"] = total / (np.log(2) * max(sum(r["bytes"] for r in rs), 1))
     return out
 
 
@@ -72,3 +75,22 @@ def sample_generations(model, tokenizer, prompts: list[str], n_tokens: int, seed
     ids = [tokenizer.encode(p) for p in prompts]
     outs = generate(model, ids, n_tokens, eos_id=tokenizer.eos_id, temperature=0.8, top_k=50, seed=seed)
     return [{"prompt": p, "completion": tokenizer.decode(o)} for p, o in zip(prompts, outs)]
+
+
+def metric_names(cfg) -> set[str]:
+    """Every key a run with RunConfig ``cfg`` writes to summary.json (to validate claims up front)."""
+    sources = [s.name for s in cfg.data.sources]
+    if cfg.data.world is not None:
+        sources += [d for d, w in cfg.data.world.mix.items() if w > 0]
+    names = {"val/loss", "val/bpb", "baseline/unigram_loss", "baseline/unigram_bpb", "step", "tokens",
+             "train/loss", "train/tokens_per_s", "train/skipped_steps", "wall_s", "params", "params_non_embedding"}
+    names |= {f"val/{m}/{s}" for s in sources + list(cfg.eval.groups) for m in ("loss", "bpb")}
+    if cfg.train.eval_every and cfg.train.eval_every < cfg.train.steps:
+        names |= {f"first_eval/{n}" for n in names if n.startswith("val/")}
+    if cfg.data.world is not None:
+        if cfg.eval.fact_qa:
+            names |= {f"eval/{k}/{g}" for k in ("fact_qa", "fact_qa_em") for g in ("train_people", "test_people")}
+            names.add("eval/fact_qa/chance")
+        if cfg.eval.arithmetic:
+            names |= {"eval/arithmetic", "eval/arithmetic_ood"}
+    return names

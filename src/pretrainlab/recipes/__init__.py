@@ -1,5 +1,6 @@
-"""Recipes: one module per paper (plus quickstart). Each has ``NAME``, ``PAPER``, ``CLAIMS`` and
-``config(size) -> dict`` for sizes ``tiny`` (CI, seconds) and ``full`` (real use, minutes).
+"""Recipes: one module per paper (plus quickstart). Each has ``NAME``, ``PAPER``, ``CLAIMS`` and either
+``config(size) -> dict`` (a run, for ``pretrainlab run``) or ``experiment(size) -> dict`` (arms x seeds
+with claims, for ``pretrainlab reproduce``), for sizes ``tiny`` (CI) and ``full`` (real use).
 
 The registry is explicit (no import-time discovery): add a module here to ship a recipe.
 """
@@ -9,9 +10,9 @@ from __future__ import annotations
 import difflib
 from types import ModuleType
 
-from pretrainlab.recipes import quickstart
+from pretrainlab.recipes import quickstart, rewarm, spt
 
-RECIPES: dict[str, ModuleType] = {m.NAME: m for m in (quickstart,)}
+RECIPES: dict[str, ModuleType] = {m.NAME: m for m in (quickstart, rewarm, spt)}
 SIZES = ("tiny", "full")
 
 
@@ -23,7 +24,28 @@ def get_recipe(name: str) -> ModuleType:
     return RECIPES[name]
 
 
-def recipe_config(name: str, size: str = "full") -> dict:
+def _check_size(size: str) -> None:
     if size not in SIZES:
         raise ValueError(f"--size must be one of {SIZES}, got '{size}'")
-    return get_recipe(name).config(size)
+
+
+def recipe_config(name: str, size: str = "full") -> dict:
+    """The run config dict of a run recipe."""
+    _check_size(size)
+    module = get_recipe(name)
+    if not hasattr(module, "config"):
+        raise ValueError(f"'{name}' is an experiment (arms x seeds with claims): use `pretrainlab reproduce {name}`")
+    return module.config(size)
+
+
+def recipe_experiment(name: str, size: str = "full", seeds: int | None = None) -> dict:
+    """The experiment config dict of a recipe; a run recipe becomes a one-arm experiment."""
+    _check_size(size)
+    module = get_recipe(name)
+    if hasattr(module, "experiment"):
+        exp = module.experiment(size)
+    else:
+        exp = {"name": f"{name}-{size}", "base": module.config(size), "arms": {name: {}}}
+    if seeds is not None:
+        exp["seeds"] = list(range(seeds))
+    return exp

@@ -1,0 +1,187 @@
+"""Experiment config: a base run config, arms (overrides), seeds, stages per arm, and claims.
+
+    ExperimentConfig
+      base:   run config dict (a recipe's run config, e.g. quickstart tiny)
+      arms:   {name: {overrides: {dotted.key: value}, stages: [...] | null}}
+      seeds:  [0, 1, 2]
+      stages: [{name: pretrain}, {name: continue, init_from: pretrain, overrides: {...}}]  (default for arms)
+      claims: [{name, kind: greater|less|equivalent|monotonic_decreasing|monotonic_increasing,
+                metric, arms, stage, min_effect, tolerance}]
+
+A stage's run config is ``base <- arm.overrides <- stage.overrides`` (+ ``seed``). ``init_from`` names an
+earlier stage of the same arm, or ``ARM/STAGE`` of another arm (e.g. one shared base pretraining).
+Everything is checked before anything runs: unknown arms, stages and metrics name the valid choices.
+"""
+
+from __future__ import annotations
+
+import copy
+import difflib
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from pretrainlab.config import ConfigError, apply_overrides, from_dict, merge
+from pretrainlab.run_config import RunConfig
+
+ClaimKind = Literal["greater", "less", "equivalent", "monotonic_decreasing", "monotonic_increasing"]
+
+
+def _choices(name: str, valid: list[str]) -> str:
+    close = difflib.get_close_matches(name, valid, n=1)
+    return (f" (did you mean '{close[0]}'?)" if close else "") + f"; valid: {sorted(valid)}"
+
+
+@dataclass
+class StageConfig:
+    name: str
+    overrides: dict[str, Any] = field(default_factory=dict)
+    """Dotted keys (``train.lr: 1e-4``) or nested mappings applied on top of the arm's config."""
+    init_from: str | None = None
+    """An earlier stage of this arm (``pretrain``) or of another arm (``base/pretrain``)."""
+    init_optimizer: bool = False
+
+
+@dataclass
+class ArmConfig:
+    overrides: dict[str, Any] = field(default_factory=dict)
+    stages: list[StageConfig] | None = None
+    """This arm's stages (default: the experiment's ``stages``)."""
+    description: str = ""
+
+
+@dataclass
+class ClaimConfig:
+    name: str
+    kind: ClaimKind
+    metric: str
+    arms: list[str]
+    """Two arms (A, B) for greater/less/equivalent; two or more, in order, for monotonic claims."""
+    stage: str | None = None
+    """Stage whose summary holds the metric (default: each arm's last stage)."""
+    min_effect: float = 0.0
+    """Required effect: greater holds if A - B > min_effect with confidence (less: B - A)."""
+    tolerance: float = 0.0
+    """equivalent: |A - B| < tolerance with confidence."""
+    confidence: float = 0.95
+    paper: str = ""
+    """The paper's wording of the claim, for the report."""
+
+    def validate(self) -> None:
+        need = 2 if self.kind in ("greater", "less", "equivalent") else None
+        if need and len(self.arms) != need:
+            raise ConfigError(f"claim '{self.name}': kind {self.kind} compares exactly 2 arms, got {self.arms}")
+        if len(self.arms) < 2:
+            raise ConfigError(f"claim '{self.name}': needs at least 2 arms, got {self.arms}")
+        if self.kind == "equivalent" and self.tolerance <= 0:
+            raise ConfigError(f"claim '{self.name}': an equivalence claim needs tolerance > 0")
+        if not 0.5 < self.confidence < 1:
+            raise ConfigError(f"claim '{self.name}': confidence must be in (0.5, 1), got {self.confidence}")
+
+
+@dataclass
+class ExperimentConfig:
+    name: str
+    base: dict[str, Any]
+    arms: dict[str, ArmConfig]
+    seeds: list[int] = field(default_factory=lambda: [0])
+    stages: list[StageConfig] = field(default_factory=lambda: [StageConfig("pretrain")])
+    claims: list[ClaimConfig] = field(default_factory=list)
+    metrics: list[str] = field(default_factory=list)
+    """Extra metrics to show in reports beside the claims' metrics (default: val/loss)."""
+    workers: int = 0
+    """Parallel runs on this machine (0: auto, sized so threads x workers = cores)."""
+    executor: Literal["local", "submitit"] = "local"
+    slurm: dict[str, Any] = field(default_factory=dict)
+    """submitit executor parameters (e.g. ``{partition: gpu, timeout_min: 60}``); ``folder`` for logs."""
+    paper: str = ""
+
+    def validate(self) -> None:
+        if not self.arms:
+            raise ConfigError(f"experiment '{self.name}': no arms")
+        if not self.seeds:
+            raise ConfigError(f"experiment '{self.name}': no seeds")
+        for arm, acfg in self.arms.items():
+            stages = self.arm_stages(arm)
+            names = [s.name for s in stages]
+            if len(set(names)) != len(names):
+                raise ConfigError(f"arm '{arm}': duplicate stage names {names}")
+            for i, st in enumerate(stages):
+                if st.init_from:
+                    self._check_ref(arm, st.init_from, names[:i], f"arm '{arm}' stage '{st.name}' init_from")
+        for claim in self.claims:
+            for arm in claim.arms:
+                if arm not in self.arms:
+                    raise ConfigError(f"claim '{claim.name}': unknown arm '{arm}'{_choices(arm, list(self.arms))}")
+                if claim.stage:
+                    names = [s.name for s in self.arm_stages(arm)]
+                    if claim.stage not in names:
+                        raise ConfigError(f"claim '{claim.name}': arm '{arm}' has no stage '{claim.stage}'"
+                                          f"{_choices(claim.stage, names)}")
+
+    def _check_ref(self, arm: str, ref: str, earlier: list[str], where: str) -> None:
+        if "/" in ref:
+            other, stage = ref.split("/", 1)
+            if other not in self.arms:
+                raise ConfigError(f"{where}: unknown arm '{other}'{_choices(other, list(self.arms))}")
+            names = [s.name for s in self.arm_stages(other)]
+            if stage not in names:
+                raise ConfigError(f"{where}: arm '{other}' has no stage '{stage}'{_choices(stage, names)}")
+        elif ref not in earlier:
+            raise ConfigError(f"{where}: '{ref}' is not an earlier stage of this arm{_choices(ref, earlier)}")
+
+    def arm_stages(self, arm: str) -> list[StageConfig]:
+        return self.arms[arm].stages or self.stages
+
+    def stage_config(self, arm: str, stage: StageConfig, seed: int) -> dict:
+        """The run config dict of one stage of one arm for one seed (before init_from is resolved)."""
+        data = copy.deepcopy(self.base)
+        data = _apply(data, self.arms[arm].overrides)
+        data = _apply(data, stage.overrides)
+        data["seed"] = seed
+        data["name"] = f"{self.name}/{arm}/{stage.name}/seed{seed}"
+        return data
+
+
+def _apply(data: dict, overrides: dict) -> dict:
+    """Overrides may be dotted keys or nested mappings (``data`` must be a private copy)."""
+    overrides = copy.deepcopy(overrides)
+    dotted = {k: v for k, v in overrides.items() if "." in k}
+    nested = {k: v for k, v in overrides.items() if "." not in k}
+    data = merge(data, nested)
+    for key, value in dotted.items():
+        node = data
+        parts = key.split(".")
+        for part in parts[:-1]:
+            if not isinstance(node.get(part), dict):
+                node[part] = {}
+            node = node[part]
+        node[parts[-1]] = value
+    return data
+
+
+def build_experiment(data: dict) -> ExperimentConfig:
+    from pretrainlab.eval.suite import metric_names
+
+    exp = from_dict(ExperimentConfig, data)
+    # Validate every stage's run config and every claim's metric now, before anything runs.
+    metrics: dict[tuple[str, str], set[str]] = {}
+    for arm in exp.arms:
+        for stage in exp.arm_stages(arm):
+            try:
+                run_cfg = from_dict(RunConfig, exp.stage_config(arm, stage, exp.seeds[0]))
+            except ConfigError as e:
+                raise ConfigError(f"arm '{arm}' stage '{stage.name}': {e}") from None
+            metrics[arm, stage.name] = metric_names(run_cfg)
+    for claim in exp.claims + [None]:
+        wanted = [(claim.metric, claim.arms, claim.stage, f"claim '{claim.name}'")] if claim else \
+            [(m, list(exp.arms), None, "experiment.metrics") for m in exp.metrics]
+        for metric, arms, stage, where in wanted:
+            for arm in arms:
+                valid = metrics[arm, stage or exp.arm_stages(arm)[-1].name]
+                if metric not in valid:
+                    raise ConfigError(f"{where}: arm '{arm}' does not report metric '{metric}'"
+                                      f"{_choices(metric, list(valid))}")
+    return exp
+
+
+__all__ = ["ArmConfig", "ClaimConfig", "ExperimentConfig", "StageConfig", "apply_overrides", "build_experiment"]

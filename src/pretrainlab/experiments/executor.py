@@ -1,0 +1,141 @@
+"""Execute a plan: prepare each distinct dataset once, then run jobs as their parents finish.
+
+Local: a process pool sized to the machine; each worker gets ``cores // workers`` torch threads so 2
+cores are never oversubscribed. Cluster: ``submitit`` (Slurm, or its local executor for tests), an
+optional extra. Each job's output goes to ``<run_dir>/log.txt``. A finished job (summary.json) is
+skipped; one with checkpoints but no summary resumes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing as mp
+import os
+import time
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from pathlib import Path
+
+from rich.console import Console
+
+from pretrainlab.experiments.plan import Job, Plan
+
+
+class ExperimentError(RuntimeError):
+    """One or more runs failed; the message lists them with their logs."""
+
+
+def auto_workers(n_jobs: int, cores: int | None = None) -> tuple[int, int]:
+    """(workers, threads per worker): small CPU runs scale better across processes than threads."""
+    cores = cores or os.cpu_count() or 1
+    per = 1 if cores <= 4 else 4
+    workers = max(1, min(n_jobs, cores // per))
+    return workers, max(1, cores // workers)
+
+
+def run_job(config: dict, run_dir: str, data_root: str, threads: int) -> dict:
+    """Entry point of one run in a worker process (importable, so spawn and submitit can pickle it)."""
+    from pretrainlab.run_config import build_run_config
+    from pretrainlab.runner import execute
+    from pretrainlab.train.checkpoint import list_checkpoints
+
+    run_dir_p = Path(run_dir)
+    run_dir_p.mkdir(parents=True, exist_ok=True)
+    config = dict(config)
+    config["train"] = {**config.get("train", {}), "threads": threads, "progress": False}
+    cfg = build_run_config(config)
+    resume = bool(list_checkpoints(run_dir_p / "checkpoints"))
+    with open(run_dir_p / "log.txt", "a") as log, contextlib.redirect_stdout(log), contextlib.redirect_stderr(log):
+        console = Console(file=log, width=120)
+        return execute(cfg, run_dir_p, resume=resume, console=console, data_root=data_root)
+
+
+def prepare_datasets(plan: Plan, out: Path, console: Console) -> dict[str, str]:
+    """job key -> shared data root; each distinct data config is prepared once, in this process."""
+    from pretrainlab.data.prepare import data_fingerprint, prepare_data
+    from pretrainlab.run_config import build_run_config
+
+    roots: dict[str, str] = {}
+    for key, job in plan.jobs.items():
+        dcfg = build_run_config(job.config).data
+        root = out / "data" / data_fingerprint(dcfg)
+        if not (root / "prepared.json").exists():
+            console.print(f"preparing data {root.name}")
+        prepare_data(dcfg, root, console)
+        roots[key] = str(root)
+    return roots
+
+
+def run_plan(plan: Plan, out: Path, console: Console, workers: int = 0, executor: str = "local",
+             slurm: dict | None = None) -> None:
+    todo = {k: j for k, j in plan.jobs.items() if not j.done}
+    skipped = len(plan.jobs) - len(todo)
+    console.print(f"{len(plan.jobs)} runs planned, {skipped} already done, {len(todo)} to run")
+    if not todo:
+        return
+    roots = prepare_datasets(plan, out, console)
+    if executor == "submitit":
+        _run_submitit(plan, todo, roots, out, console, slurm or {})
+        return
+    n_workers, threads = auto_workers(len(todo)) if workers <= 0 else (workers, max(1, (os.cpu_count() or 1) // workers))
+    console.print(f"local pool: {n_workers} worker(s) x {threads} thread(s)")
+    failed: dict[str, str] = {}
+    t0 = time.time()
+    with ProcessPoolExecutor(n_workers, mp_context=mp.get_context("spawn")) as pool:
+        running: dict[Future, Job] = {}
+        while todo or running:
+            for key in [k for k, j in todo.items() if all(plan.jobs[d].done for d in j.deps)]:
+                job = todo.pop(key)
+                running[pool.submit(run_job, job.config, str(job.run_dir), roots[key], threads)] = job
+            blocked = [k for k, j in todo.items() if any(d in failed for d in j.deps)]
+            for key in blocked:
+                failed[key] = f"skipped: a parent run failed ({todo.pop(key).deps})"
+            if not running:
+                break
+            done, _ = wait(list(running), return_when=FIRST_COMPLETED)
+            for fut in done:
+                job = running.pop(fut)
+                _report(job, fut, failed, console, t0, len(plan.jobs) - len(todo) - len(running))
+    if failed:
+        lines = "\n".join(f"  {plan.jobs[k].run_dir}: {why}" for k, why in failed.items())
+        raise ExperimentError(f"{len(failed)} run(s) failed (logs in each run dir's log.txt):\n{lines}")
+
+
+def _report(job: Job, fut: Future, failed: dict, console: Console, t0: float, n_done: int) -> None:
+    label = ", ".join(f"{a}/{s}/seed{seed}" for a, s, seed in job.uses[:3]) + (" ..." if len(job.uses) > 3 else "")
+    try:
+        summary = fut.result()
+        console.print(f"[{n_done}] done {label}: val/loss {summary.get('val/loss', float('nan')):.4f} "
+                      f"({time.time() - t0:.0f}s)", highlight=False)
+    except Exception as e:  # noqa: BLE001 - a failed run must not stop the others
+        failed[job.key] = f"{type(e).__name__}: {e}"
+        console.print(f"[red]failed[/] {label}: {e} (log: {job.run_dir / 'log.txt'})", highlight=False)
+
+
+def _run_submitit(plan: Plan, todo: dict[str, Job], roots: dict[str, str], out: Path, console: Console,
+                  slurm: dict) -> None:
+    try:
+        import submitit
+    except ImportError:
+        raise ExperimentError("executor: submitit needs the slurm extra: pip install 'pretrainlab[slurm]'") from None
+    params = dict(slurm)
+    folder = params.pop("folder", str(out / "submitit"))
+    cluster = params.pop("cluster", None)
+    threads = int(params.pop("threads", 1))
+    ex = submitit.AutoExecutor(folder=folder, cluster=cluster)
+    if params:
+        ex.update_parameters(**params)
+    failed = []
+    while todo:
+        ready = [k for k, j in todo.items() if all(plan.jobs[d].done for d in j.deps)]
+        if not ready:
+            raise ExperimentError(f"runs blocked by failed parents: {[str(todo[k].run_dir) for k in todo]}")
+        subs = {k: ex.submit(run_job, todo[k].config, str(todo[k].run_dir), roots[k], threads) for k in ready}
+        for key, sub in subs.items():
+            job = todo.pop(key)
+            try:
+                sub.result()
+                console.print(f"done {job.run_dir.name} (submitit job {sub.job_id})")
+            except Exception as e:  # noqa: BLE001
+                failed.append(f"{job.run_dir}: {e}")
+        if failed:
+            raise ExperimentError("submitit run(s) failed:\n" + "\n".join(failed))

@@ -32,7 +32,7 @@ DOWNSTREAM = ["arithmetic", "code"]
 SIZES = {
     #        pretrain steps, continue steps, eval every, lr peak, seeds
     "tiny": (80, 60, 20, 3e-3, 2),
-    "full": (400, 300, 50, 3e-3, 3),
+    "full": (400, 200, 25, 3e-3, 3),
 }
 
 

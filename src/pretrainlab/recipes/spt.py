@@ -28,7 +28,7 @@ FRACTIONS = {"standard": 0.0, "spt-p0.05": 0.05, "spt-p0.2": 0.2, "spt-p0.5": 0.
 SIZES = {
     #        n_docs, domain share of the world, pretrain steps, finetune steps, seeds
     "tiny": (1000, 0.06, 80, 30, 2),
-    "full": (10000, 0.03, 400, 100, 3),
+    "full": (10000, 0.03, 300, 100, 3),
 }
 
 

@@ -46,3 +46,18 @@ def test_data_synth_and_prepare(tmp_path, capsys):
     assert "did you mean 'world.n_docs'" in capsys.readouterr().err
     assert main(["data", "prepare", "quickstart", "--size", "tiny", "--out", str(tmp_path / "p")]) == 0
     assert (tmp_path / "p" / "store" / "store.json").exists()
+
+
+def test_yaml_config_with_recipe_base(tmp_path, capsys):
+    cfg = tmp_path / "exp.yaml"
+    cfg.write_text("recipe: quickstart\nmodel: {size: nano}\ntrain: {steps: 3, progress: false}\n"
+                   "eval: {max_items: 4, generations: 0}\n")
+    out = tmp_path / "run"
+    assert main(["run", str(cfg), "--size", "tiny", "--out", str(out), "train.lr=1e-3"]) == 0
+    saved = (out / "config.yaml").read_text()
+    assert "lr: 0.001" in saved and "steps: 3" in saved and "n_docs: 800" in saved
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("recipe: quickstart\ntrain: {stesp: 3}\n")
+    assert main(["run", str(bad), "--size", "tiny"]) == 2
+    assert "did you mean 'train.steps'" in capsys.readouterr().err
+    assert main(["run", str(tmp_path / "missing.yaml")]) == 2

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from pretrainlab.config import ConfigError, from_dict
+from pretrainlab.data.mixture import MixtureStage
 from pretrainlab.data.tokenizer import TokenizerConfig
 from pretrainlab.models.decoder import DecoderConfig
 from pretrainlab.worlds.text import TextWorldConfig
@@ -49,6 +50,11 @@ class DataConfig:
     """Explicit mixture weights by source name (world domains and user sources); unnamed sources get 0
     but are still tokenized and evaluated. Changing it does not change the prepared data, so stages of
     an experiment can shift the mix and share one tokenizer."""
+    stages: list[MixtureStage] = field(default_factory=list)
+    """Curriculum: ``[{weights: {...}, until_step: 500}, {weights: {...}}]``; the last stage runs to the end.
+    Overrides ``weights`` when given."""
+    max_epochs: dict[str, float] = field(default_factory=dict)
+    """Repetition caps: a source stops being sampled after this many passes over its training tokens."""
 
     def validate(self) -> None:
         if self.world is None and not self.sources:
@@ -62,6 +68,16 @@ class DataConfig:
             if clash:
                 raise ConfigError(f"data.sources: names {sorted(clash)} clash with world domains; rename them")
             known |= {d for d, w in self.world.mix.items() if w > 0}
+        for i, st in enumerate(self.stages):
+            unknown = sorted(set(st.weights) - known)
+            if unknown:
+                raise ConfigError(f"data.stages[{i}].weights: unknown sources {unknown}; valid: {sorted(known)}")
+            if i < len(self.stages) - 1 and (st.until_step is None) == (st.until_tokens is None):
+                raise ConfigError(f"data.stages[{i}]: give exactly one of until_step / until_tokens "
+                                  "(only the last stage runs to the end)")
+        unknown = sorted(set(self.max_epochs) - known)
+        if unknown:
+            raise ConfigError(f"data.max_epochs: unknown sources {unknown}; valid: {sorted(known)}")
         if self.weights is not None:
             unknown = sorted(set(self.weights) - known)
             if unknown:

@@ -30,7 +30,7 @@ from pretrainlab.objectives import OBJECTIVES
 from pretrainlab.optim import build_adamw
 from pretrainlab.run_config import RunConfig
 from pretrainlab.train import checkpoint as ckpt
-from pretrainlab.train.callbacks import Checkpointer, MetricsLogger, PeriodicEval, ProgressBar
+from pretrainlab.train.callbacks import Checkpointer, MetricsLogger, MixtureLogger, PeriodicEval, ProgressBar
 from pretrainlab.train.loop import Trainer
 from pretrainlab.train.state import TrainState, set_rng_state
 
@@ -119,7 +119,8 @@ def execute(cfg: RunConfig, out: str | Path, resume: bool = False, console: Cons
     _trim_metrics(out / "metrics.jsonl", state.step)
     train_model = torch.compile(model) if tc.compile else model
 
-    mixture = Mixture(data.store, data.weights, cfg.data.seq_len, cfg.seed)
+    mixture = Mixture(data.store, data.weights, cfg.data.seq_len, cfg.seed, stages=cfg.data.stages,
+                      max_epochs=cfg.data.max_epochs, batch_size=tc.batch_size, total_steps=tc.steps)
 
     def get_batch(step: int, m: int) -> torch.Tensor:
         return mixture.batch(step, tc.batch_size, micro=m, n_micro=tc.grad_accum).to(device, non_blocking=True)
@@ -133,6 +134,7 @@ def execute(cfg: RunConfig, out: str | Path, resume: bool = False, console: Cons
     autocast = trainer.autocast
     trainer.callbacks = [
         logger,
+        MixtureLogger(mixture, tc.batch_size, tc.log_every, logger.write),
         PeriodicEval(tc.eval_every, lambda: suite.loss_metrics(model, windows, token_bytes, autocast,
                                                                cfg.eval.groups), logger.write),
         Checkpointer(out / "checkpoints", tc.ckpt_every, tc.keep_last, data.root / "tokenizer.json"),

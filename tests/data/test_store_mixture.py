@@ -57,3 +57,43 @@ def test_val_windows_fixed_and_non_overlapping(store):
     w = val_windows(store, "val", "a", seq_len=16, max_tokens=64)
     assert w.shape == (4, 17)
     assert torch.equal(w[0, 16], w[1, 0])  # consecutive windows share only the boundary token
+
+
+def test_stages_and_repetition_caps(store):
+    from pretrainlab.data.mixture import MixtureStage
+
+    stages = [MixtureStage({"a": 1.0}, until_step=5), MixtureStage({"a": 0.5, "b": 0.5})]
+    m = Mixture(store, None, seq_len=16, seed=0, stages=stages, batch_size=8, total_steps=20)
+    assert all(set(m.row_sources(s, 8)) == {"a"} for s in range(5))
+    assert m.probs(5).tolist() == [0.5, 0.5]
+    # cap b at 1 epoch: b's expected consumption (4 rows x 16 tokens per step) exhausts it, then a takes over
+    b_tokens = store.info("train", "b")["tokens"]
+    capped = Mixture(store, {"a": 1.0, "b": 1.0}, seq_len=16, seed=0, max_epochs={"b": 1.0}, batch_size=8,
+                     total_steps=400)
+    stop = next(s for s in range(400) if capped.probs(s)[1] == 0)
+    assert stop == -(-b_tokens // 64)  # ceil(b_tokens / 64 expected tokens per step)
+    assert capped.probs(399).tolist() == [1.0, 0.0]
+    with pytest.raises(ValueError, match="exhausted by data.max_epochs"):
+        Mixture(store, {"b": 1.0}, seq_len=16, seed=0, max_epochs={"b": 0.5}, batch_size=8, total_steps=400)
+
+
+def test_run_logs_delivered_mixture_and_source_losses(tmp_path):
+    import json
+
+    from pretrainlab.config import apply_overrides
+    from pretrainlab.recipes import recipe_config
+    from pretrainlab.run_config import build_run_config
+    from pretrainlab.runner import execute
+
+    cfg = build_run_config(apply_overrides(recipe_config("quickstart", "tiny"), [
+        "train.steps=8", "train.log_every=4", "train.progress=false", "eval.max_items=4", "eval.generations=0",
+        "data.stages=[{weights: {story: 1.0}, until_step: 4}, {weights: {code: 1.0}}]", "data.max_epochs={code: 50}"]))
+    execute(cfg, tmp_path / "run")
+    rows = [json.loads(x) for x in (tmp_path / "run" / "metrics.jsonl").read_text().splitlines()]
+    mix = [r for r in rows if "mix/tokens/story" in r]
+    assert [r["step"] for r in mix] == [4, 8]
+    tokens_per_step = 8 * 128
+    assert mix[0]["mix/tokens/story"] == 4 * tokens_per_step and mix[0]["mix/tokens/code"] == 0
+    assert mix[1]["mix/tokens/code"] == 4 * tokens_per_step and "train/loss/code" in mix[1]
+    assert mix[1]["mix/target/code"] == pytest.approx(4 * tokens_per_step)
+    assert (tmp_path / "run" / "plots" / "mixture.png").exists()

@@ -53,6 +53,42 @@ def plot_curves(rows: list[dict], out_dir: Path) -> list[Path]:
         paths.append(out_dir / "val_by_source.png")
         fig.savefig(paths[-1], dpi=110)
         plt.close(fig)
+    return paths + plot_mixture(rows, out_dir)
+
+
+def plot_mixture(rows: list[dict], out_dir: Path) -> list[Path]:
+    """mixture.png (delivered vs target share of training tokens per source) and train_by_source.png."""
+    mix = [r for r in rows if any(k.startswith("mix/tokens/") for k in r)]
+    if not mix:
+        return []
+    sources = sorted({k.split("/", 2)[2] for r in mix for k in r if k.startswith("mix/tokens/")})
+    steps = [r["step"] for r in mix]
+    fig, ax = plt.subplots(figsize=(6, 4))
+    for i, s in enumerate(sources):
+        color = f"C{i % 10}"
+        tot = [sum(r.get(f"mix/tokens/{x}", 0) for x in sources) or 1 for r in mix]
+        ax.plot(steps, [r.get(f"mix/tokens/{s}", 0) / t for r, t in zip(mix, tot)], color=color, label=s)
+        ttot = [sum(r.get(f"mix/target/{x}", 0) for x in sources) or 1 for r in mix]
+        ax.plot(steps, [r.get(f"mix/target/{s}", 0) / t for r, t in zip(mix, ttot)], "--", color=color)
+    ax.set(xlabel="step", ylabel="share of training tokens so far", title="delivered (solid) vs target (dashed)")
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    paths = [out_dir / "mixture.png"]
+    fig.savefig(paths[0], dpi=110)
+    plt.close(fig)
+    fig, ax = plt.subplots(figsize=(6, 4))
+    for s in sources:
+        pts = [(r["step"], r[f"train/loss/{s}"]) for r in mix if f"train/loss/{s}" in r]
+        if pts:
+            ax.plot(*zip(*pts), label=s)
+    ax.set(xlabel="step", ylabel="train loss", title="training loss by source")
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    paths.append(out_dir / "train_by_source.png")
+    fig.savefig(paths[-1], dpi=110)
+    plt.close(fig)
     return paths
 
 

@@ -30,8 +30,9 @@ class CausalLM:
     def __call__(self, model: nn.Module, batch: torch.Tensor) -> tuple[torch.Tensor, dict[str, float]]:
         inputs, targets = batch[:, :-1], batch[:, 1:]
         logits = model(inputs)
-        loss = causal_lm_loss(logits, targets)
-        return loss, {}
+        token_loss = causal_lm_loss(logits, targets, reduction="none").view(targets.shape)  # (B, T)
+        row_loss = token_loss.mean(dim=1)  # (B,): per-row loss, for per-source training curves
+        return row_loss.mean(), {"row_loss": row_loss.detach()}
 
     def tokens_in(self, batch: torch.Tensor) -> int:
         return batch[:, 1:].numel()

@@ -56,12 +56,15 @@ class Trainer:
         for group in self.optimizer.param_groups:
             group["lr"] = lr
         loss_sum = torch.zeros((), device=self.device)
+        row_losses = []
         for micro in range(c.grad_accum):
             batch = self.get_batch(step, micro)
             with self.autocast():
-                loss, _ = self.objective(self.model, batch)
+                loss, extra = self.objective(self.model, batch)
             (loss / c.grad_accum).backward()
             loss_sum += loss.detach()
+            if "row_loss" in extra:
+                row_losses.append(extra["row_loss"])
         params = [p for p in self.model.parameters() if p.grad is not None]
         if c.grad_clip > 0:
             grad_norm = torch.nn.utils.clip_grad_norm_(params, c.grad_clip)
@@ -76,7 +79,10 @@ class Trainer:
             self.state.bad_steps_in_row += 1
             self.state.skipped_steps.append(step)
         self.optimizer.zero_grad(set_to_none=True)
-        return {"step": step, "loss": loss_val, "lr": lr, "grad_norm": norm_val, "skipped": not finite}
+        out = {"step": step, "loss": loss_val, "lr": lr, "grad_norm": norm_val, "skipped": not finite}
+        if row_losses:
+            out["row_loss"] = torch.cat(row_losses)
+        return out
 
     def fit(self) -> TrainState:
         self.model.train()

@@ -106,6 +106,10 @@ class TrainConfig:
     """auto: bf16 autocast on CUDA, fp32 on CPU."""
     compile: bool = False
     device: str = "auto"
+    distributed: Literal["ddp", "fsdp"] = "ddp"
+    """Under torchrun (WORLD_SIZE > 1): DistributedDataParallel or FSDP2 ``fully_shard``."""
+    activation_checkpointing: bool = False
+    """Recompute each block's activations in backward (less memory, ~30% more compute)."""
     threads: int = 0
     """CPU threads for torch (0: all cores)."""
     log_every: int = 10
@@ -126,6 +130,12 @@ class TrainConfig:
         if self.batch_size % self.grad_accum:
             raise ConfigError(f"train.batch_size={self.batch_size} must be divisible by "
                               f"train.grad_accum={self.grad_accum}")
+        import os
+
+        world = int(os.environ.get("WORLD_SIZE", "1"))
+        if self.batch_size % (world * self.grad_accum):
+            raise ConfigError(f"train.batch_size={self.batch_size} must be divisible by WORLD_SIZE x grad_accum "
+                              f"= {world} x {self.grad_accum}")
         if self.steps < 0:
             raise ConfigError(f"train.steps must be >= 0 (0: evaluate train.init_from only), got {self.steps}")
 

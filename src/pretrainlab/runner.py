@@ -31,6 +31,7 @@ from pretrainlab.optim import build_adamw
 from pretrainlab.run_config import RunConfig
 from pretrainlab.train import checkpoint as ckpt
 from pretrainlab.train.callbacks import Checkpointer, MetricsLogger, MixtureLogger, PeriodicEval, ProgressBar
+from pretrainlab.train.distributed import init_distributed, wrap_model
 from pretrainlab.train.loop import Trainer
 from pretrainlab.train.state import TrainState, set_rng_state
 
@@ -57,7 +58,7 @@ def _start_state(cfg: RunConfig, out: Path, resume: bool, model, optimizer, cons
     if resume and existing:
         last = existing[-1]
         ckpt.load_weights(model, last)
-        ckpt.load_optimizer(optimizer, last)
+        ckpt.load_optimizer(optimizer, last, model)
         state, rng = ckpt.load_state(last)
         set_rng_state(rng)
         console.print(f"resuming from {last} (step {state.step})")
@@ -69,7 +70,7 @@ def _start_state(cfg: RunConfig, out: Path, resume: bool, model, optimizer, cons
         src = ckpt.resolve_checkpoint(cfg.train.init_from)
         ckpt.load_weights(model, src)
         if cfg.train.init_optimizer:
-            ckpt.load_optimizer(optimizer, src)
+            ckpt.load_optimizer(optimizer, src, model)
         console.print(f"continued pretraining from {src}")
     return TrainState()
 
@@ -105,58 +106,69 @@ def execute(cfg: RunConfig, out: str | Path, resume: bool = False, console: Cons
     """
     console = console or Console(stderr=True)
     out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
     t_start = time.time()
     tc = cfg.train
     torch.set_num_threads(tc.threads or os.cpu_count() or 1)
-    device = pick_device(tc.device)
-    save_yaml(cfg, out / "config.yaml")
+    info, device = init_distributed(tc.device)
+    if info.is_main:
+        out.mkdir(parents=True, exist_ok=True)
+        save_yaml(cfg, out / "config.yaml")
+        data = prepare_for(cfg, Path(data_root) if data_root else out / "data", console)
+    info.barrier()  # other ranks find the prepared data and only open it
+    if not info.is_main:
+        data = prepare_for(cfg, Path(data_root) if data_root else out / "data", console)
 
-    data = prepare_for(cfg, Path(data_root) if data_root else out / "data", console)
     model = build_model(cfg, data.tokenizer.vocab_size, device)
-    optimizer = build_adamw(model, tc.lr, tc.weight_decay, tc.betas)
-    state = _start_state(cfg, out, resume, model, optimizer, console)
-    _trim_metrics(out / "metrics.jsonl", state.step)
-    train_model = torch.compile(model) if tc.compile else model
+    model.activation_checkpointing = tc.activation_checkpointing
+    wrapped = wrap_model(model, tc.distributed, info, device, bf16=tc.dtype == "bf16" or device.type == "cuda")
+    optimizer = build_adamw(wrapped, tc.lr, tc.weight_decay, tc.betas)
+    state = _start_state(cfg, out, resume, wrapped, optimizer, console)
+    if info.is_main:
+        _trim_metrics(out / "metrics.jsonl", state.step)
+    train_model = torch.compile(wrapped) if tc.compile else wrapped
 
     mixture = Mixture(data.store, data.weights, cfg.data.seq_len, cfg.seed, stages=cfg.data.stages,
                       max_epochs=cfg.data.max_epochs, batch_size=tc.batch_size, total_steps=tc.steps)
 
     def get_batch(step: int, m: int) -> torch.Tensor:
-        return mixture.batch(step, tc.batch_size, micro=m, n_micro=tc.grad_accum).to(device, non_blocking=True)
+        rows = mixture.batch(step, tc.batch_size, info.rank, info.world_size, micro=m, n_micro=tc.grad_accum)
+        return rows.to(device, non_blocking=True)
 
     windows = suite.val_sets(data.store, cfg.data.seq_len, cfg.eval.val_tokens)
     token_bytes = data.tokenizer.token_bytes()
     logger = MetricsLogger(out / "metrics.jsonl", tc.log_every)
+    write = logger.write if info.is_main else (lambda row: None)
     trainer = Trainer(model=train_model, objective=OBJECTIVES[cfg.objective](), optimizer=optimizer,
                       get_batch=get_batch, cfg=tc, device=device, state=state,
-                      tokens_per_step=tc.batch_size * cfg.data.seq_len)
+                      tokens_per_step=tc.batch_size * cfg.data.seq_len, dist=info)
     autocast = trainer.autocast
     trainer.callbacks = [
-        logger,
-        MixtureLogger(mixture, tc.batch_size, tc.log_every, logger.write),
         PeriodicEval(tc.eval_every, lambda: suite.loss_metrics(model, windows, token_bytes, autocast,
-                                                               cfg.eval.groups), logger.write),
-        Checkpointer(out / "checkpoints", tc.ckpt_every, tc.keep_last, data.root / "tokenizer.json"),
+                                                               cfg.eval.groups), write),
+        Checkpointer(out / "checkpoints", tc.ckpt_every, tc.keep_last, data.root / "tokenizer.json", info.is_main),
         *(extra_callbacks or []),
     ]
-    if tc.progress:
-        trainer.callbacks.insert(0, ProgressBar(cfg.name))
+    if info.is_main:
+        trainer.callbacks[:0] = [logger, MixtureLogger(mixture, tc.batch_size, tc.log_every, logger.write)]
+        if tc.progress:
+            trainer.callbacks.insert(0, ProgressBar(cfg.name))
     if state.step < tc.steps or tc.steps == 0:
         trainer.fit()
 
     summary = evaluate(cfg, model, data, windows, autocast, console)
-    summary.update(_first_eval(out / "metrics.jsonl"))
-    logger.write({"step": trainer.state.step, **{k: v for k, v in summary.items() if k.startswith("val/")}})
+    if info.is_main:
+        summary.update(_first_eval(out / "metrics.jsonl"))
+        logger.write({"step": trainer.state.step, **{k: v for k, v in summary.items() if k.startswith("val/")}})
     summary.update({
         "name": cfg.name, "data_dir": str(data.root), "step": trainer.state.step, "tokens": trainer.state.tokens,
         "train/loss": trainer.state.last_loss,
         "train/tokens_per_s": trainer.state.tokens / max(trainer.state.train_time_s, 1e-9),
         "train/skipped_steps": len(trainer.state.skipped_steps),
         "wall_s": time.time() - t_start, "params": model.num_params(),
-        "params_non_embedding": model.num_params(non_embedding=True),
+        "params_non_embedding": model.num_params(non_embedding=True), "world_size": info.world_size,
     })
-    finish(out, cfg, model, data, summary)
+    finish(out, cfg, model, data, summary, write=info.is_main)
+    info.barrier()
     return summary
 
 
@@ -178,10 +190,12 @@ def evaluate(cfg: RunConfig, model, data: PreparedData, windows, autocast, conso
     return metrics
 
 
-def finish(out: Path, cfg: RunConfig, model, data: PreparedData, summary: dict) -> None:
-    """Write summary.json (atomically), plots and the report."""
+def finish(out: Path, cfg: RunConfig, model, data: PreparedData, summary: dict, write: bool = True) -> None:
+    """Write summary.json (atomically), plots and the report (``write=False``: compute only, other ranks)."""
     prompts = _gen_prompts(data)[: cfg.eval.generations]
     gens = suite.sample_generations(model, data.tokenizer, prompts, cfg.eval.gen_tokens, cfg.seed) if prompts else []
+    if not write:
+        return
     tmp = out / "summary.json.tmp"
     tmp.write_text(json.dumps(summary, indent=1))
     os.replace(tmp, out / "summary.json")

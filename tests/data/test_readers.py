@@ -235,10 +235,10 @@ def test_empty_folder_lists_supported_extensions(tmp_path):
         read_source(tmp_path / "empty")
     assert str(info.value).startswith(f"{tmp_path / 'empty'}: no readable files (found no files). ")
     assert ".txt, .md" in str(info.value) and ".jsonl, .jsonl.gz" in str(info.value)
-    write(tmp_path / "other" / "a.parquet", b"PAR1")
+    write(tmp_path / "other" / "a.xlsx", b"PAR1")
     write(tmp_path / "other" / "b.csv", "x")
     write(tmp_path / "other" / "c.csv", "x")
-    with pytest.raises(DataError, match=r"no readable files \(found 2 \.csv, 1 \.parquet\)"):
+    with pytest.raises(DataError, match=r"no readable files \(found 2 \.csv, 1 \.xlsx\)"):
         read_source(tmp_path / "other")
 
 

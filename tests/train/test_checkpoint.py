@@ -29,7 +29,7 @@ def test_save_load_roundtrip_and_keep_last(tmp_path, tokenizer):
         assert torch.equal(a, b)
     assert other.lm_head.weight is other.embed_tokens.weight
     opt2 = torch.optim.AdamW(other.parameters(), lr=1e-3)
-    load_optimizer(opt2, last)  # uses weights_only=True
+    load_optimizer(opt2, last, other)  # uses weights_only=True
     assert torch.equal(opt2.state_dict()["state"][0]["exp_avg"], opt.state_dict()["state"][0]["exp_avg"])
     state, rng = load_state(last)
     assert state.step == 3 and state.tokens == 30 and "torch" in rng

@@ -10,6 +10,7 @@ import math
 from dataclasses import dataclass, field, replace
 
 import torch
+import torch.utils.checkpoint
 from torch import nn
 
 from pretrainlab.models.layers import Attention, RMSNorm, SwiGLU, rope_cache
@@ -105,6 +106,7 @@ class Decoder(nn.Module):
         cos, sin = rope_cache(cfg.max_seq_len, cfg.d_model // cfg.n_heads, cfg.rope_theta)
         self.register_buffer("rope_cos", cos, persistent=False)
         self.register_buffer("rope_sin", sin, persistent=False)
+        self.activation_checkpointing = False
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
@@ -125,7 +127,10 @@ class Decoder(nn.Module):
         x = self.embed_tokens(tokens)  # (B, T, D)
         cos, sin = self.rope_cos[:T], self.rope_sin[:T]
         for layer in self.layers:
-            x = layer(x, cos, sin)
+            if self.activation_checkpointing and self.training:
+                x = torch.utils.checkpoint.checkpoint(layer, x, cos, sin, use_reentrant=False)
+            else:
+                x = layer(x, cos, sin)
         x = self.norm(x)
         return x if return_hidden else self.lm_head(x)  # (B, T, V)
 

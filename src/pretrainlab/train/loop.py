@@ -37,6 +37,8 @@ class Trainer:
     state: TrainState = field(default_factory=TrainState)
     callbacks: list[Callback] = field(default_factory=list)
     tokens_per_step: int = 0
+    """Global tokens per optimizer step (all ranks)."""
+    dist: "DistInfo | None" = None  # noqa: F821  (pretrainlab.train.distributed.DistInfo)
 
     def autocast(self):
         use_bf16 = self.cfg.dtype == "bf16" or (self.cfg.dtype == "auto" and self.device.type == "cuda")
@@ -70,7 +72,11 @@ class Trainer:
             grad_norm = torch.nn.utils.clip_grad_norm_(params, c.grad_clip)
         else:
             grad_norm = torch.linalg.vector_norm(torch.stack([p.grad.norm() for p in params]))
-        loss_val, norm_val = (loss_sum / c.grad_accum).item(), grad_norm.item()
+        mean_loss = loss_sum / c.grad_accum
+        if self.dist is not None:
+            mean_loss = self.dist.mean(mean_loss)  # the global batch's loss, the same on every rank
+        loss_val, norm_val = mean_loss.item(), grad_norm.full_tensor().item() if hasattr(grad_norm, "full_tensor") \
+            else grad_norm.item()
         finite = math.isfinite(loss_val) and math.isfinite(norm_val)
         if finite:
             self.optimizer.step()

@@ -33,17 +33,18 @@ class ReadStats:
     """
 
     files: int = 0
-    """Data files opened (ignored files are not counted)."""
+    """Data files (and Hugging Face dataset folders) opened; ignored files are not counted."""
     documents: int = 0
     """Documents yielded."""
     skipped: int = 0
-    """Items (lines or whole files) skipped because of a problem."""
+    """Items (lines, rows or whole files) skipped because of a problem."""
     skipped_reasons: dict[str, int] = field(default_factory=dict)
     """Skip counts by reason, e.g. ``{"invalid_json": 2, "empty_file": 1}``."""
     examples: list[str] = field(default_factory=list)
     """The first few skip messages, for reports."""
     ignored_files: int = 0
-    """Files in a directory source whose extension is not read (e.g. ``.csv``, ``.parquet``)."""
+    """Files in a directory source whose extension is not read (e.g. ``.csv``), plus dataset folders
+    left out by a ``fmt`` filter."""
 
     def record_skip(self, reason: str, message: str) -> None:
         """Count one skipped item under ``reason``, keeping ``message`` if it is among the first."""

@@ -9,12 +9,17 @@ from pretrainlab.train.checkpoint import save_checkpoint
 
 
 class Checkpointer(Callback):
-    def __init__(self, root: Path, every: int, keep_last: int, tokenizer_path: Path | None):
+    def __init__(self, root: Path, every: int, keep_last: int, tokenizer_path: Path | None, is_main: bool = True):
         self.root, self.every, self.keep_last, self.tokenizer_path = Path(root), every, keep_last, tokenizer_path
+        self.is_main = is_main
 
     def save(self, trainer) -> Path:
-        return save_checkpoint(self.root, trainer.model, trainer.optimizer, trainer.state,
-                               self.tokenizer_path, self.keep_last)
+        """Every rank gathers (collective under FSDP); rank 0 writes."""
+        path = save_checkpoint(self.root, trainer.model, trainer.optimizer, trainer.state,
+                               self.tokenizer_path, self.keep_last, self.is_main)
+        if trainer.dist is not None:
+            trainer.dist.barrier()
+        return path
 
     def on_step_end(self, trainer, metrics: dict) -> None:
         if self.every and trainer.state.step % self.every == 0 and trainer.state.step < trainer.cfg.steps:

@@ -103,7 +103,7 @@ class TrainConfig:
     grad_clip: float = 1.0
     """Max global gradient norm (0 disables clipping)."""
     dtype: Literal["auto", "fp32", "bf16"] = "auto"
-    """auto: bf16 autocast on CUDA, fp32 on CPU."""
+    """auto: bf16 autocast on CUDA and on CPUs with native bf16 (AVX512-BF16/AMX), else fp32."""
     compile: bool = False
     device: str = "auto"
     distributed: Literal["ddp", "fsdp"] = "ddp"

@@ -32,7 +32,7 @@ from pretrainlab.run_config import RunConfig
 from pretrainlab.train import checkpoint as ckpt
 from pretrainlab.train.callbacks import Checkpointer, MetricsLogger, MixtureLogger, PeriodicEval, ProgressBar
 from pretrainlab.train.distributed import init_distributed, wrap_model
-from pretrainlab.train.loop import Trainer
+from pretrainlab.train.loop import Trainer, uses_bf16
 from pretrainlab.train.state import TrainState, set_rng_state
 
 
@@ -120,7 +120,7 @@ def execute(cfg: RunConfig, out: str | Path, resume: bool = False, console: Cons
 
     model = build_model(cfg, data.tokenizer.vocab_size, device)
     model.activation_checkpointing = tc.activation_checkpointing
-    wrapped = wrap_model(model, tc.distributed, info, device, bf16=tc.dtype == "bf16" or device.type == "cuda")
+    wrapped = wrap_model(model, tc.distributed, info, device, bf16=uses_bf16(tc.dtype, device) and device.type == "cuda")
     optimizer = build_adamw(wrapped, tc.lr, tc.weight_decay, tc.betas)
     state = _start_state(cfg, out, resume, wrapped, optimizer, console)
     if info.is_main:

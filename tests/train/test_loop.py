@@ -77,3 +77,24 @@ def test_lr_follows_schedule():
     tr.fit()
     assert seen[:5] == pytest.approx([2e-3, 4e-3, 6e-3, 8e-3, 1e-2])
     assert seen[-1] < 1e-3
+
+
+def test_bf16_autocast_on_cpu_tracks_fp32():
+    """bf16 autocast (forced) trains on CPU and stays close to fp32 over a few steps."""
+    losses = {}
+    for dtype in ("fp32", "bf16"):
+        cfg = TrainConfig(steps=8, batch_size=8, lr=3e-3, warmup_steps=0, progress=False, dtype=dtype)
+        tr = _trainer(cfg, lambda s, m: BATCH)
+        seen = []
+
+        class Spy:
+            def on_train_start(self, t): ...
+            def on_step_end(self, t, metrics): seen.append(metrics["loss"])
+            def on_train_end(self, t): ...
+
+        tr.callbacks = [Spy()]
+        tr.fit()
+        losses[dtype] = seen
+    assert losses["bf16"][-1] < losses["bf16"][0]
+    for a, b in zip(losses["fp32"], losses["bf16"]):
+        assert b == pytest.approx(a, rel=0.03)

@@ -21,6 +21,19 @@ from pretrainlab.train.callbacks.base import Callback
 from pretrainlab.train.state import TrainState
 
 
+def cpu_has_native_bf16() -> bool:
+    """AVX512-BF16 or AMX on this CPU (where bf16 matmuls beat fp32); False if unknown."""
+    checks = [getattr(torch.cpu, "_is_avx512_bf16_supported", None), getattr(torch.cpu, "_is_amx_tile_supported", None)]
+    return any(bool(check()) for check in checks if check is not None)
+
+
+def uses_bf16(dtype: str, device: torch.device) -> bool:
+    """``auto``: bf16 autocast on CUDA and on CPUs with native bf16, fp32 elsewhere (the fallback)."""
+    if dtype != "auto":
+        return dtype == "bf16"
+    return device.type == "cuda" or (device.type == "cpu" and cpu_has_native_bf16())
+
+
 class NonFiniteLossError(RuntimeError):
     """Raised after ``max_bad_steps`` consecutive steps with a NaN/inf loss or gradient."""
 
@@ -41,8 +54,7 @@ class Trainer:
     dist: "DistInfo | None" = None  # noqa: F821  (pretrainlab.train.distributed.DistInfo)
 
     def autocast(self):
-        use_bf16 = self.cfg.dtype == "bf16" or (self.cfg.dtype == "auto" and self.device.type == "cuda")
-        if not use_bf16:
+        if not uses_bf16(self.cfg.dtype, self.device):
             return contextlib.nullcontext()
         return torch.autocast(self.device.type, dtype=torch.bfloat16)
 

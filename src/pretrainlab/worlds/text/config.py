@@ -2,8 +2,9 @@
 
 Fields use simple types only (int, float, bool, str, ``tuple[int, int]``, ``dict[str, float]``) so
 the generic loader in ``pretrainlab.config`` can build it from YAML and then call ``validate()``.
-Noise, toxicity, PII, duplicates, languages and provenance tags come in a later version; their
-labels already have a place in each document's ``meta`` (``noise``, ``toxic``, ``pii``, ``dup_of``).
+The corpus knobs (noise, toxicity, PII, duplicates, languages, rewriter, provenance tags; see
+``knobs.py``) all default to off, so a config that does not set them gives exactly the corpus of
+the version without them (same pinned fingerprint).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .domains import DOMAIN_NAMES
+from .noise import NOISE_TYPES
 
 DEFAULT_MIX = {
     "story": 0.25, "encyclopedia": 0.30, "dialog": 0.12, "arithmetic": 0.13, "code": 0.10,
@@ -71,6 +73,37 @@ class TextWorldConfig:
     """Items in the code_exec eval set."""
     doc_min_words: int = 60
     """Prose docs (story, encyclopedia, dialog) get at least this many words."""
+    temporal_eval_n: int = 300
+    """Items in the temporal_qa eval set (spread evenly over year gaps 0..5)."""
+
+    # -- corpus knobs (knobs.py); all off by default ----------------------------------------
+    noise_rate: float = 0.0
+    """Fraction of prose docs (story, encyclopedia, dialog) that get one noise injector."""
+    noise_types: dict[str, float] = field(default_factory=lambda: dict.fromkeys(NOISE_TYPES, 1.0))
+    """Relative weights of the noise types: boilerplate, repetition, word_salad, symbols, short,
+    typos, foreign (missing types get 0)."""
+    toxicity_rate: float = 0.0
+    """Fraction of dialog docs that get insult lines with made-up toxicity markers."""
+    pii_rate: float = 0.0
+    """Fraction of prose docs that get fake e-mails, phone numbers or IP addresses."""
+    dup_rate: float = 0.0
+    """Fraction of docs that are exact copies of an earlier doc of the same split."""
+    near_dup_rate: float = 0.0
+    """Fraction of docs that are near copies (Jaccard of word 5-grams about 0.80-0.95)."""
+    languages: tuple[str, ...] = ()
+    """Synthetic languages, "name" or "name:order" (order: noun_adj, reverse, none)."""
+    language_frac: float = 0.1
+    """Fraction of all docs in the language domains lang_<name> (when languages is set)."""
+    parallel_frac: float = 0.2
+    """Fraction of language docs written as English/translation line pairs."""
+    parallel_eval_n: int = 100
+    """Sentence pairs in each parallel_<name> eval set."""
+    rewriter: str | None = None
+    """Name of a rewriter in ``rewrite.REWRITERS`` applied to every doc ("simplify")."""
+    provenance_tags: bool = False
+    """Prefix every doc with "<src=DOMAIN> " (Physics of LMs 3.3)."""
+    noise_src_tag: str = ""
+    """If set (e.g. "junk"), noisy docs are tagged <src=noise_src_tag> instead of their domain."""
 
     def validate(self) -> None:
         """Raise ``ValueError`` with a clear message if any value is out of range."""
@@ -98,11 +131,36 @@ class TextWorldConfig:
         _check(1 <= self.code_depth <= 4, f"code_depth must be in 1..4, got {self.code_depth}")
         _check(1 <= self.name_syllables[0] and self.name_syllables[1] <= 4,
                f"name_syllables must be within 1..4, got {tuple(self.name_syllables)}")
-        for name in ("qa_eval_per_group", "arith_eval_n", "code_eval_n", "doc_min_words"):
+        for name in ("qa_eval_per_group", "arith_eval_n", "code_eval_n", "doc_min_words",
+                     "temporal_eval_n", "parallel_eval_n"):
             _check(getattr(self, name) >= 0, f"{name} must be >= 0, got {getattr(self, name)}")
+        _check_knobs(self)
         from .vocab import plan_vocab
 
         plan_vocab(self.vocab_size, self.n_people, self.n_cities, self.n_companies)
+
+
+def _check_knobs(cfg: TextWorldConfig) -> None:
+    for name in ("noise_rate", "toxicity_rate", "pii_rate", "dup_rate", "near_dup_rate",
+                 "language_frac", "parallel_frac"):
+        value = getattr(cfg, name)
+        _check(0.0 <= value <= 1.0, f"{name} must be in [0, 1], got {value}")
+    _check(cfg.dup_rate + cfg.near_dup_rate <= 1.0,
+           f"dup_rate + near_dup_rate must be <= 1, got {cfg.dup_rate + cfg.near_dup_rate}")
+    unknown = sorted(set(cfg.noise_types) - set(NOISE_TYPES))
+    _check(not unknown, f"noise_types has unknown types {unknown}; valid: {list(NOISE_TYPES)}")
+    _check(all(v >= 0 for v in cfg.noise_types.values()), "noise_types weights must be >= 0")
+    _check(cfg.noise_rate == 0 or sum(cfg.noise_types.values()) > 0,
+           "noise_rate > 0 but every noise_types weight is 0")
+    from .languages import check_specs
+    from .rewrite import REWRITERS
+
+    check_specs(cfg.languages)
+    _check(cfg.rewriter is None or cfg.rewriter in REWRITERS,
+           f"unknown rewriter {cfg.rewriter!r}; registered: {sorted(REWRITERS)}")
+    _check(cfg.noise_src_tag == "" or (cfg.noise_src_tag.isascii()
+                                        and cfg.noise_src_tag.replace("_", "").isalpha()),
+           f"noise_src_tag must be letters and underscores, got {cfg.noise_src_tag!r}")
 
 
 def _check(ok: bool, message: str) -> None:

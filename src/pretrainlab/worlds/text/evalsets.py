@@ -9,12 +9,21 @@
   in training) and half out of distribution (one operand has one more digit than training allows).
 * ``code_exec``: ``code_eval_n`` snippets from the reserved partition; the prompt ends with the
   ``#`` of the output comment and the answer is the printed value.
+* ``temporal_qa`` (data age, Longpre et al. 2023): "Q: In 2016, where did X work? A:" with the
+  employer from the person's timeline (``fact(person, "employer", year)``). ``year_gap`` is 0 for a
+  year inside ``train_years`` and 1-5 for the years after its end (capped by ``years``); items
+  cycle over the gaps. Docs are stamped only with train years, so gap > 0 answers are never stated
+  in training. ``last_train_answer`` is the employer in the last train year and ``changed`` says
+  whether the true answer differs from it (drift, ``drift_rate``); 5 choices include both.
+  The prompt format never appears in training.
+* ``parallel_<name>`` for each configured language (``langdocs.parallel_eval``).
 """
 
 from __future__ import annotations
 
 from .domains import arithmetic, code
-from .facts import QA_ATTRS, Fact, choices, qa_answer, qa_prompt
+from .facts import N_CHOICES, QA_ATTRS, Fact, choices, qa_answer, qa_prompt
+from .langdocs import parallel_eval
 from .seeding import derive_seed, make_rng
 
 MAX_TRIES_PER_ITEM = 500
@@ -22,8 +31,37 @@ MAX_TRIES_PER_ITEM = 500
 
 def build_eval_sets(world) -> dict[str, list[dict]]:
     """All eval sets of ``world``."""
-    return {"fact_qa": fact_qa(world), "arithmetic": arithmetic_set(world),
-            "code_exec": code_exec(world)}
+    sets = {"fact_qa": fact_qa(world), "arithmetic": arithmetic_set(world),
+            "code_exec": code_exec(world), "temporal_qa": temporal_qa(world)}
+    for name, lang in world.knobs.languages.items():
+        sets[f"parallel_{name}"] = parallel_eval(world, lang)
+    return sets
+
+
+def temporal_qa(world) -> list[dict]:
+    """The ``temporal_qa`` eval set (see module docstring)."""
+    cfg, ents = world.cfg, world.ents
+    (t0, t1), max_gap = cfg.train_years, min(5, cfg.years[1] - cfg.train_years[1])
+    rng = make_rng(cfg.seed, "eval", "temporal")
+    companies = [" " + c.name for c in ents.companies]
+    items = []
+    for k in range(cfg.temporal_eval_n):
+        gap = k % (max_gap + 1)
+        year = rng.randint(t0, t1) if gap == 0 else t1 + gap
+        p = rng.randrange(len(ents.people))
+        employer = ents.fact(f"person:{p}", "employer", year)
+        answer = " " + ents.name(employer)
+        last = " " + ents.name(ents.fact(f"person:{p}", "employer", t1))
+        options = list(dict.fromkeys([answer, last]))
+        options += rng.sample([c for c in companies if c not in options], N_CHOICES - len(options))
+        rng.shuffle(options)
+        items.append({
+            "id": f"temporal_qa-{k:04d}", "person": f"person:{p}", "year": year,
+            "year_gap": gap, "prompt": f"Q: In {year}, where did {ents.people[p].name} work? A:",
+            "answer": answer, "employer": employer, "last_train_answer": last,
+            "changed": answer != last, "choices": options, "answer_index": options.index(answer),
+        })
+    return items
 
 
 def _sample(seed: int, group: str, facts: list[Fact], n: int) -> list[Fact]:

@@ -6,9 +6,15 @@ into train and test groups, and plans every document's domain (``plan.SplitPlan`
 in any order or in parallel and still be byte-identical.
 
 A document is ``{"text": str, "meta": {...}}``; ``meta`` always has id, split, domain, year (in
-``train_years``, for train and val alike), entities (ids of every entity mentioned) and the clean
-values of the labels that later noise injectors set: ``noise`` (None), ``toxic`` (0), ``pii`` (0)
-and ``dup_of`` (None). Domains add their own labels (story ``features``, encyclopedia ``article``).
+``train_years``, for train and val alike), entities (ids of every entity mentioned) and the labels
+the corpus knobs set (``knobs.py``): ``noise`` (None or the noise type), ``toxic`` (0/1), ``pii``
+(0/1) and ``dup_of`` (None or the original's id); knobs add more keys only when they fire
+(``toxic_markers``, ``pii_values``, ``dup_kind``...). With ``languages`` configured every doc also
+has ``lang`` ("en" or the language name) and the domains ``lang_<name>`` exist. Domains add their
+own labels (story ``features``, encyclopedia ``article``).
+
+Document pipeline: ``clean_document`` (domain generator) -> ``labelled_document`` (toxicity, PII,
+noise) -> ``document`` (duplicates, rewriter, provenance tag); see ``knobs.py``.
 """
 
 from __future__ import annotations
@@ -17,10 +23,13 @@ import hashlib
 import json
 from typing import Iterator
 
+from . import langdocs
 from .config import TextWorldConfig
 from .domains import DOMAIN_NAMES, DOMAINS, DocContext
 from .domains.qa import QA_LINES
 from .facts import Fact, people_groups, pretrain_facts
+from .knobs import Knobs
+from .languages import parse_spec
 from .names import make_pools
 from .plan import Cycle, SplitPlan, doc_rng
 from .populate import build_entities
@@ -44,8 +53,11 @@ class TextWorld:
         groups = people_groups(cfg.seed, cfg.n_people, cfg.qa_people_frac)
         self.train_people, self.test_people = groups
         self.qa_facts: list[Fact] = pretrain_facts(cfg.seed, self.train_people, cfg.qa_in_pretrain)
+        self.lang_domains = {f"lang_{parse_spec(s)[0]}": parse_spec(s)[0] for s in cfg.languages}
+        self.domain_names: tuple[str, ...] = DOMAIN_NAMES + tuple(self.lang_domains)
         self.weights = self._weights()
-        self._cum = cumulative([self.weights[d] for d in DOMAIN_NAMES])
+        self._cum = cumulative([self.weights[d] for d in self.domain_names])
+        self.knobs = Knobs(self)
         n_train = round(cfg.n_docs * (1 - cfg.val_frac))
         self.n_docs = {"train": n_train, "val": cfg.n_docs - n_train}
         self._plans: dict[str, SplitPlan] = {}
@@ -60,7 +72,12 @@ class TextWorld:
         if total <= 0:
             raise ValueError("mix only weights 'qa', but qa_in_pretrain and qa_people_frac "
                              "leave no QA facts to show")
-        return {d: w / total for d, w in raw.items()}
+        weights = {d: w / total for d, w in raw.items()}
+        if self.lang_domains:  # language docs take language_frac of the corpus, split evenly
+            frac = self.cfg.language_frac
+            weights = {d: w * (1 - frac) for d, w in weights.items()}
+            weights.update({d: frac / len(self.lang_domains) for d in self.lang_domains})
+        return weights
 
     # -- planning ---------------------------------------------------------------------------
     def plan(self, split: str) -> SplitPlan:
@@ -91,7 +108,7 @@ class TextWorld:
 
     def slots(self, split: str, domain: str) -> int:
         """Number of ``domain`` documents in ``split``."""
-        return self.plan(split).counts[DOMAIN_NAMES.index(domain)]
+        return self.plan(split).counts[self.domain_names.index(domain)]
 
     def trained_qa_facts(self) -> list[Fact]:
         """The in-pretrain QA facts that actually appear in at least one train document."""
@@ -99,18 +116,38 @@ class TextWorld:
 
     # -- documents --------------------------------------------------------------------------
     def document(self, split: str, i: int) -> dict:
-        """Document ``i`` of ``split``, generated from its own RNG."""
-        plan = self.plan(split)
-        if not 0 <= i < len(plan):
-            raise IndexError(f"{split} has {len(plan)} documents, asked for {i}")
+        """Document ``i`` of ``split``, generated from its own RNGs (all knobs applied)."""
+        self._check_index(split, i)
+        return self.knobs.finish(split, i)
+
+    def labelled_document(self, split: str, i: int) -> dict:
+        """Document ``i`` with toxicity, PII and noise but before duplicates, rewriter and tag."""
+        return self.knobs.decorate(self.clean_document(split, i), split, i)
+
+    def clean_document(self, split: str, i: int) -> dict:
+        """Document ``i`` as its domain generator wrote it (no knob applied)."""
+        plan = self._check_index(split, i)
         rng = doc_rng(self.cfg.seed, split, i)
         d = pick_weighted(rng, self._cum)  # the same first draw as the plan's
         year = rng.randint(*self.cfg.train_years)
-        domain = DOMAIN_NAMES[d]
-        draft = DOMAINS[domain].generate(self, rng, DocContext(split, i, plan.slot[i], year))
+        domain = self.domain_names[d]
+        ctx = DocContext(split, i, plan.slot[i], year)
+        if domain in self.lang_domains:
+            lang = self.knobs.languages[self.lang_domains[domain]]
+            draft = langdocs.generate(self, rng, ctx, lang)
+        else:
+            draft = DOMAINS[domain].generate(self, rng, ctx)
         meta = {"id": f"{split}-{i:06d}", "split": split, "domain": domain, "year": year,
                 "entities": draft.entities, **draft.labels, **CLEAN_LABELS}
+        if self.lang_domains:
+            meta.setdefault("lang", "en")
         return {"text": draft.text, "meta": meta}
+
+    def _check_index(self, split: str, i: int) -> SplitPlan:
+        plan = self.plan(split)
+        if not 0 <= i < len(plan):
+            raise IndexError(f"{split} has {len(plan)} documents, asked for {i}")
+        return plan
 
     def documents(self, split: str, start: int = 0, stop: int | None = None) -> Iterator[dict]:
         """Documents ``start .. stop-1`` of ``split`` (all by default), in order."""
@@ -120,7 +157,7 @@ class TextWorld:
 
     # -- the rest of the public interface ---------------------------------------------------
     def eval_sets(self) -> dict[str, list[dict]]:
-        """Held-out eval sets: fact_qa, arithmetic, code_exec (see ``evalsets.py``)."""
+        """fact_qa, arithmetic, code_exec, temporal_qa, parallel_<lang> (``evalsets.py``)."""
         from .evalsets import build_eval_sets
 
         return build_eval_sets(self)
@@ -130,8 +167,14 @@ class TextWorld:
         return self.ents.fact(entity, attr, year)
 
     def vocabulary(self) -> list[str]:
-        """Every lowercase word (run of ASCII letters) the world can emit, sorted."""
-        return sorted(self.vocab.lexicon_words() | set(self.pools.words()))
+        """Every lowercase word (run of ASCII letters) the world can emit, sorted.
+
+        With every knob off it has exactly ``vocab_size`` words. Knobs add their words on top
+        (``Knobs.extra_words``: boilerplate, toxicity markers, PII hosts, language lexicons, tag
+        words); typos are the one exception, being arbitrary non-words by design.
+        """
+        return sorted(self.vocab.lexicon_words() | set(self.pools.words())
+                      | self.knobs.extra_words())
 
     def summary(self) -> dict:
         """Counts of entities, documents per split and domain, people groups and coverage."""
@@ -141,7 +184,7 @@ class TextWorld:
             "entities": {"people": len(ents.people), "cities": len(ents.cities),
                          "companies": len(ents.companies), "schools": len(ents.schools)},
             "docs": dict(self.n_docs),
-            "domains": {s: {d: self.slots(s, d) for d in DOMAIN_NAMES} for s in SPLITS},
+            "domains": {s: {d: self.slots(s, d) for d in self.domain_names} for s in SPLITS},
             "mix": {d: round(w, 6) for d, w in self.weights.items()},
             "people_groups": {"train_people": len(self.train_people),
                               "test_people": len(self.test_people)},
@@ -150,6 +193,8 @@ class TextWorld:
             "bios_per_person_min": self.slots("train", "encyclopedia") // n_articles,
             "bio_multiplicity": cfg.bio_multiplicity,
             "vocabulary_size": len(self.vocabulary()),
+            **({"languages": {n: lang.order for n, lang in self.knobs.languages.items()}}
+               if self.lang_domains else {}),
         }
 
 

@@ -3,8 +3,8 @@
 Fact topics are time-varying or about places and companies (where a person works now, a city's
 population and region, a company's HQ and CEO); no dialog asks a QA attribute (birth city, birth
 year, school, field, first employer), so ``fact_qa`` stays held out. Each line is "Name: text";
-turns come in pairs (question, answer) between a greeting and a goodbye. Toxicity markers will be
-injected here in a later version.
+turns come in pairs (question, answer) between a greeting and a goodbye. With ``toxicity_rate`` > 0,
+insult lines with made-up markers are inserted here (``toxicity.py``).
 """
 
 from __future__ import annotations

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from pretrainlab.config import ConfigError, from_dict
+from pretrainlab.data.insertions import InsertionConfig
 from pretrainlab.data.mixture import MixtureStage
 from pretrainlab.data.tokenizer import TokenizerConfig
 from pretrainlab.models.decoder import DecoderConfig
@@ -55,6 +56,8 @@ class DataConfig:
     Overrides ``weights`` when given."""
     max_epochs: dict[str, float] = field(default_factory=dict)
     """Repetition caps: a source stops being sampled after this many passes over its training tokens."""
+    insertions: list[InsertionConfig] = field(default_factory=list)
+    """Sequences placed into the training stream (canaries, contamination, ...); see data/insertions.py."""
 
     def validate(self) -> None:
         if self.world is None and not self.sources:

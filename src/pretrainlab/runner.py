@@ -22,6 +22,7 @@ import torch
 from rich.console import Console
 
 from pretrainlab.config import save_yaml
+from pretrainlab.data.insertions import InsertionPlan
 from pretrainlab.data.mixture import Mixture
 from pretrainlab.data.prepare import PreparedData, load_prepared, prepare_data
 from pretrainlab.eval import report, suite
@@ -127,8 +128,14 @@ def execute(cfg: RunConfig, out: str | Path, resume: bool = False, console: Cons
         _trim_metrics(out / "metrics.jsonl", state.step)
     train_model = torch.compile(wrapped) if tc.compile else wrapped
 
+    plan = None
+    if cfg.data.insertions:
+        plan = InsertionPlan(cfg.data.insertions, data.tokenizer, cfg.seed, tc.batch_size, cfg.data.seq_len, tc.steps)
+        if info.is_main:
+            plan.write_log(out / "insertions.jsonl")
     mixture = Mixture(data.store, data.weights, cfg.data.seq_len, cfg.seed, stages=cfg.data.stages,
-                      max_epochs=cfg.data.max_epochs, batch_size=tc.batch_size, total_steps=tc.steps)
+                      max_epochs=cfg.data.max_epochs, batch_size=tc.batch_size, total_steps=tc.steps,
+                      insertions=plan)
 
     def get_batch(step: int, m: int) -> torch.Tensor:
         rows = mixture.batch(step, tc.batch_size, info.rank, info.world_size, micro=m, n_micro=tc.grad_accum)
@@ -167,6 +174,8 @@ def execute(cfg: RunConfig, out: str | Path, resume: bool = False, console: Cons
         "wall_s": time.time() - t_start, "params": model.num_params(),
         "params_non_embedding": model.num_params(non_embedding=True), "world_size": info.world_size,
     })
+    if plan is not None:
+        summary.update({"insertions/count": len(plan.placements()), "insertions/token_fraction": plan.token_fraction()})
     finish(out, cfg, model, data, summary, write=info.is_main)
     info.barrier()
     return summary

@@ -50,7 +50,8 @@ class Mixture:
 
     def __init__(self, store: TokenStore, weights: dict[str, float] | None, seq_len: int, seed: int,
                  split: str = "train", stages: list[MixtureStage] | None = None,
-                 max_epochs: dict[str, float] | None = None, batch_size: int = 0, total_steps: int = 0):
+                 max_epochs: dict[str, float] | None = None, batch_size: int = 0, total_steps: int = 0,
+                 insertions=None):
         stages = stages or [MixtureStage(weights or {})]
         available = store.sources(split)
         named = {n for st in stages for n in st.weights} | set(max_epochs or {})
@@ -66,6 +67,8 @@ class Mixture:
         self.sizes = np.array([sum(len(s) for s in shards) for shards in self.shards], dtype=np.float64)
         self.stages, self.max_epochs = stages, dict(max_epochs or {})
         self.tokens_per_step = batch_size * seq_len
+        self.insertions = insertions
+        """An ``InsertionPlan`` (data/insertions.py) applied to every batch, or None."""
         self.table = self._plan(total_steps) if (len(stages) > 1 or self.max_epochs) else None
         if self.table is None:
             w = np.array([stages[0].weights.get(n, 0.0) for n in self.names], dtype=np.float64)
@@ -120,9 +123,11 @@ class Mixture:
         return out
 
     def _rows(self, step: int, batch_size: int, rank: int, world_size: int, micro: int, n_micro: int):
+        """(global row ids, windows) of this rank's micro-batch."""
+        ids = list(range(batch_size))[rank::world_size]
         rows = self.windows(step, batch_size)[rank::world_size]
         k = len(rows) // n_micro
-        return rows[micro * k:(micro + 1) * k]
+        return ids[micro * k:(micro + 1) * k], rows[micro * k:(micro + 1) * k]
 
     def batch(self, step: int, batch_size: int, rank: int = 0, world_size: int = 1,
               micro: int = 0, n_micro: int = 1) -> torch.Tensor:
@@ -130,8 +135,11 @@ class Mixture:
         ``micro`` of ``n_micro`` of those: (B / world / n_micro, T+1) int64. The global batch is the same
         whatever the rank count or gradient accumulation."""
         T1 = self.seq_len + 1
+        ids, rows = self._rows(step, batch_size, rank, world_size, micro, n_micro)
         arr = np.stack([np.asarray(self.shards[w.source][w.shard][w.start:w.start + T1], dtype=np.int64)
-                        for w in self._rows(step, batch_size, rank, world_size, micro, n_micro)])
+                        for w in rows])
+        if self.insertions is not None:
+            arr = self.insertions.apply(step, arr, ids)
         return torch.from_numpy(arr)
 
     def row_sources(self, step: int, batch_size: int) -> list[str]:

@@ -61,3 +61,20 @@ def test_yaml_config_with_recipe_base(tmp_path, capsys):
     assert main(["run", str(bad), "--size", "tiny"]) == 2
     assert "did you mean 'train.steps'" in capsys.readouterr().err
     assert main(["run", str(tmp_path / "missing.yaml")]) == 2
+
+
+def test_data_curate_cli(tmp_path, capsys):
+    world = tmp_path / "world"
+    assert main(["data", "synth", "--out", str(world), "n_docs=200", "n_people=30", "noise_rate=0.3",
+                 "dup_rate=0.05"]) == 0
+    pipeline = tmp_path / "p.yaml"
+    pipeline.write_text(f"input: {world}/train\noutput: {tmp_path}/cur\nworkers: 1\nsteps:\n"
+                        "  - name: gopher_repetition\n    domains: [story, encyclopedia, dialog]\n"
+                        "  - name: exact_dedup\n")
+    assert main(["data", "curate", str(pipeline)]) == 0
+    report = json.loads((tmp_path / "cur" / "curation_report.json").read_text())
+    assert report["totals"]["dropped"] > 0
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(f"input: {world}/train\noutput: {tmp_path}/x\nsteps:\n  - name: gopher_qualty\n")
+    assert main(["data", "curate", str(bad)]) == 2
+    assert "gopher_quality" in capsys.readouterr().err

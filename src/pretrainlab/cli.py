@@ -9,6 +9,7 @@
     pretrainlab generate RUN_DIR --prompt "..."
     pretrainlab export RUN_DIR --to hf OUT_DIR
     pretrainlab data synth --out DIR [knob=value ...]
+    pretrainlab data curate PIPELINE.yaml [key=value ...]
     pretrainlab data prepare RECIPE_OR_YAML --out DIR [key=value ...]
     pretrainlab data inspect DIR
 """
@@ -121,6 +122,14 @@ def cmd_data(args) -> int:
         with console.status(f"generating {cfg.n_docs} documents"):
             summary = write_world(cfg, args.out)
         out_console.print_json(json.dumps(summary))
+    elif args.data_cmd == "curate":
+        from pretrainlab.data.curate import curate, load_config
+
+        cfg = load_config(args.pipeline, args.overrides)
+        report = curate(cfg)
+        out_console.print_json(json.dumps({"input": report["input"], "output": report["output"],
+                                           "totals": report["totals"]}))
+        out_console.print(f"report: {cfg.output}/curation_report.md")
     elif args.data_cmd == "prepare":
         from pretrainlab.data.prepare import prepare_data
 
@@ -272,6 +281,9 @@ def build_parser() -> argparse.ArgumentParser:
     pr.add_argument("overrides", nargs="*")
     pr.add_argument("--size", default="full", choices=["tiny", "full"])
     pr.add_argument("--out", required=True)
+    c = dsub.add_parser("curate", help="run a curation pipeline YAML (filters, dedup, PII, decontamination)")
+    c.add_argument("pipeline", help="pipeline YAML (see src/pretrainlab/data/curate/default_pipeline.yaml)")
+    c.add_argument("overrides", nargs="*", help="e.g. workers=2 output=DIR")
     i = dsub.add_parser("inspect", help="tokens per source, documents, shards of a token store")
     i.add_argument("dir", help="a store dir, a prepared data dir, or a run dir")
     d.set_defaults(fn=cmd_data)

@@ -38,7 +38,11 @@ class Job:
 
 
 def config_hash(config: dict, parent_key: str | None) -> str:
-    data = copy.deepcopy(config)
+    """Hash of the *resolved* run config (defaults filled in), so changing a default re-runs the job."""
+    from pretrainlab.config import to_dict
+    from pretrainlab.run_config import build_run_config
+
+    data = to_dict(build_run_config(copy.deepcopy(config)))
     for path in DISPLAY_ONLY:
         node = data
         for part in path[:-1]:

@@ -13,6 +13,7 @@ from pretrainlab.config import ConfigError, from_dict
 from pretrainlab.data.insertions import InsertionConfig
 from pretrainlab.data.mixture import MixtureStage
 from pretrainlab.data.tokenizer import TokenizerConfig
+from pretrainlab.eval.probes import ProbeConfig
 from pretrainlab.models.decoder import DecoderConfig
 from pretrainlab.worlds.text import TextWorldConfig
 
@@ -58,6 +59,8 @@ class DataConfig:
     """Repetition caps: a source stops being sampled after this many passes over its training tokens."""
     insertions: list[InsertionConfig] = field(default_factory=list)
     """Sequences placed into the training stream (canaries, contamination, ...); see data/insertions.py."""
+    probes: list[ProbeConfig] = field(default_factory=list)
+    """Insertion experiments measured after training (contamination, canary); see eval/probes.py."""
 
     def validate(self) -> None:
         if self.world is None and not self.sources:

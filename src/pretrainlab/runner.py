@@ -26,6 +26,7 @@ from pretrainlab.data.insertions import InsertionPlan
 from pretrainlab.data.mixture import Mixture
 from pretrainlab.data.prepare import PreparedData, load_prepared, prepare_data
 from pretrainlab.eval import report, suite
+from pretrainlab.eval.probes import measure_probe, probe_groups, probe_insertions
 from pretrainlab.models import MODELS
 from pretrainlab.objectives import OBJECTIVES
 from pretrainlab.optim import build_adamw
@@ -129,8 +130,10 @@ def execute(cfg: RunConfig, out: str | Path, resume: bool = False, console: Cons
     train_model = torch.compile(wrapped) if tc.compile else wrapped
 
     plan = None
-    if cfg.data.insertions:
-        plan = InsertionPlan(cfg.data.insertions, data.tokenizer, cfg.seed, tc.batch_size, cfg.data.seq_len, tc.steps)
+    groups = [(p, probe_groups(p, data.eval_sets, cfg.seed)) for p in cfg.data.probes]
+    insertions = list(cfg.data.insertions) + [c for p, g in groups for c in probe_insertions(p, g)]
+    if insertions:
+        plan = InsertionPlan(insertions, data.tokenizer, cfg.seed, tc.batch_size, cfg.data.seq_len, tc.steps)
         if info.is_main:
             plan.write_log(out / "insertions.jsonl")
     mixture = Mixture(data.store, data.weights, cfg.data.seq_len, cfg.seed, stages=cfg.data.stages,
@@ -163,6 +166,8 @@ def execute(cfg: RunConfig, out: str | Path, resume: bool = False, console: Cons
         trainer.fit()
 
     summary = evaluate(cfg, model, data, windows, autocast, console)
+    for probe, probe_items in groups:
+        summary.update(measure_probe(probe, probe_items, model, data.tokenizer))
     if info.is_main:
         summary.update(_first_eval(out / "metrics.jsonl"))
         logger.write({"step": trainer.state.step, **{k: v for k, v in summary.items() if k.startswith("val/")}})

@@ -78,3 +78,29 @@ def test_run_with_insertions(tmp_path):
     s = execute(cfg, tmp_path / "run")
     assert s["insertions/count"] == 5 and s["insertions/token_fraction"] > 0
     assert len((tmp_path / "run" / "insertions.jsonl").read_text().splitlines()) == 5
+
+
+def test_probes_insert_and_measure(tmp_path):
+    """Contamination and canary probes run inside one training run and report per-repeat metrics."""
+    from pretrainlab.config import apply_overrides
+    from pretrainlab.experiments.config import build_experiment
+    from pretrainlab.recipes import recipe_config
+    from pretrainlab.run_config import build_run_config
+    from pretrainlab.runner import execute
+
+    probes = ("data.probes=[{name: arith, kind: contamination, repeats: [0, 8], per_group: 5}, "
+              "{name: secret, kind: canary, repeats: [0, 8], per_group: 2}]")
+    cfg = build_run_config(apply_overrides(recipe_config("quickstart", "tiny"), [
+        "train.steps=30", "train.progress=false", "eval.max_items=4", "eval.generations=0", "eval.report=false",
+        probes]))
+    s = execute(cfg, tmp_path / "run")
+    assert s["insertions/count"] == 5 * 8 + 2 * 8
+    for k in (0, 8):
+        assert 0 <= s[f"eval/contamination/arith/x{k}"] <= 1
+        assert s[f"eval/canary/secret/x{k}/exposure"] >= 0
+    # claims can name probe metrics: the experiment validator knows them
+    base = recipe_config("quickstart", "tiny")
+    base["data"]["probes"] = [{"name": "arith", "kind": "contamination", "repeats": [0, 8], "per_group": 5}]
+    build_experiment({"name": "p", "base": base, "arms": {"a": {}, "b": {}},
+                      "claims": [{"name": "c", "kind": "greater", "metric": "eval/contamination/arith/x8",
+                                  "arms": ["a", "b"]}]})

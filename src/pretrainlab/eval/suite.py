@@ -87,6 +87,14 @@ def metric_names(cfg) -> set[str]:
     names |= {f"val/{m}/{s}" for s in sources + list(cfg.eval.groups) for m in ("loss", "bpb")}
     if cfg.train.eval_every and cfg.train.eval_every < cfg.train.steps:
         names |= {f"first_eval/{n}" for n in names if n.startswith("val/")}
+    for probe in cfg.data.probes:
+        for k in probe.repeats:
+            if probe.kind == "contamination":
+                names.add(f"eval/contamination/{probe.name}/x{k}")
+            else:
+                names |= {f"eval/canary/{probe.name}/x{k}/exposure", f"eval/canary/{probe.name}/x{k}/extracted"}
+    if cfg.data.insertions or cfg.data.probes:
+        names |= {"insertions/count", "insertions/token_fraction"}
     if cfg.data.world is not None:
         if cfg.eval.fact_qa:
             names |= {f"eval/{k}/{g}" for k in ("fact_qa", "fact_qa_em") for g in ("train_people", "test_people")}

@@ -7,7 +7,7 @@ the whole tree is validated (unknown keys name the closest valid key).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 from pretrainlab.config import ConfigError, from_dict
 from pretrainlab.data.insertions import InsertionConfig
@@ -59,6 +59,10 @@ class DataConfig:
     """Repetition caps: a source stops being sampled after this many passes over its training tokens."""
     insertions: list[InsertionConfig] = field(default_factory=list)
     """Sequences placed into the training stream (canaries, contamination, ...); see data/insertions.py."""
+    curate: list[dict[str, Any]] = field(default_factory=list)
+    """Curation steps applied to every source's training documents before tokenization, as in a
+    pipeline YAML (``[{name: gopher_quality, domains: [story]}, {name: exact_dedup}]``); counts go to
+    ``data/prepared.json``. Validation documents are left as they are."""
     probes: list[ProbeConfig] = field(default_factory=list)
     """Insertion experiments measured after training (contamination, canary); see eval/probes.py."""
 
@@ -68,6 +72,13 @@ class DataConfig:
         names = [s.name for s in self.sources]
         if len(set(names)) != len(names):
             raise ConfigError(f"data.sources: duplicate source names {names}")
+        if self.curate:
+            from pretrainlab.data.curate.pipeline import parse_steps
+
+            try:
+                parse_steps(self.curate)
+            except ConfigError as e:
+                raise ConfigError(f"data.curate: {e}") from None
         known = set(names)
         if self.world is not None:
             clash = set(names) & set(self.world.mix)

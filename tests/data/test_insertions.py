@@ -104,3 +104,4 @@ def test_probes_insert_and_measure(tmp_path):
     build_experiment({"name": "p", "base": base, "arms": {"a": {}, "b": {}},
                       "claims": [{"name": "c", "kind": "greater", "metric": "eval/contamination/arith/x8",
                                   "arms": ["a", "b"]}]})
+

@@ -76,6 +76,26 @@ def _world_streams(world_dir: Path, split: str, domains: list[str]) -> dict[str,
     return {d: (lambda docs=docs: iter(docs)) for d, docs in by_domain.items() if docs}
 
 
+def _curated(streams: dict[str, DocStream], specs: list[dict], stats: dict[str, dict]) -> dict[str, DocStream]:
+    """Wrap each training stream in fresh curation steps; keep each source's counts of the last pass."""
+    from pretrainlab.data.curate.base import StepStats
+    from pretrainlab.data.curate.pipeline import build_steps, parse_steps
+
+    parsed = parse_steps(specs)
+
+    def wrap(name: str, factory: DocStream) -> DocStream:
+        def stream() -> Iterator[dict]:
+            docs = factory()
+            per_step = stats[name] = {}
+            for spec, step in zip(parsed, build_steps(parsed)):
+                per_step[spec.key] = st = StepStats()
+                docs = step(docs, st)
+            yield from docs
+        return stream
+
+    return {name: wrap(name, f) for name, f in streams.items()}
+
+
 def _load_eval_sets(world_dir: Path) -> dict[str, list[dict]]:
     out = {}
     for path in sorted((world_dir / "eval").glob("*.jsonl")):
@@ -120,6 +140,9 @@ def prepare_data(dcfg, root: Path, console: Console | None = None) -> PreparedDa
         for split in splits:
             splits[split][src.name] = _user_stream(src, split, stats)
         weights[src.name] = src.weight
+    curation: dict[str, dict] = {}
+    if dcfg.curate:
+        splits["train"] = _curated(splits["train"], dcfg.curate, curation)
     tok_cfg = dcfg.tokenizer
     if tok_cfg.path:
         tokenizer = Tokenizer.load(tok_cfg.path)
@@ -133,7 +156,9 @@ def prepare_data(dcfg, root: Path, console: Console | None = None) -> PreparedDa
         store = build_store(root / "store", {s: {n: f() for n, f in srcs.items()} for s, srcs in splits.items()},
                             tokenizer, progress=lambda name, n: progress.update(task, advance=n, description=name))
     read_stats = {n: to_dict(s) for n, s in stats.items()}
-    marker.write_text(json.dumps({"fingerprint": fp, "weights": weights, "read_stats": read_stats}, indent=1))
+    curation_stats = {src: {step: st.to_dict() for step, st in steps.items()} for src, steps in curation.items()}
+    marker.write_text(json.dumps({"fingerprint": fp, "weights": weights, "read_stats": read_stats,
+                                  "curation": curation_stats}, indent=1))
     return PreparedData(root, tokenizer, store, _weights(dcfg, weights), eval_sets, read_stats)
 
 

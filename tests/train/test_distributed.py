@@ -50,9 +50,10 @@ def single(tmp_path_factory):
     return _run(tmp, tmp / "run", 1)
 
 
-@pytest.mark.parametrize("strategy", ["ddp", "fsdp"])
-def test_two_ranks_match_one_process(single, tmp_path, strategy):
-    losses = _run(tmp_path, tmp_path / "run", 2, f"train.distributed={strategy}")
+@pytest.mark.parametrize("strategy,accum", [("ddp", 1), ("fsdp", 1), ("ddp", 2), ("fsdp", 2)])
+def test_two_ranks_match_one_process(single, tmp_path, strategy, accum):
+    """Also with gradient accumulation (all-reduce skipped on all but the last micro-batch)."""
+    losses = _run(tmp_path, tmp_path / "run", 2, f"train.distributed={strategy}", f"train.grad_accum={accum}")
     assert sorted(losses) == sorted(single) == list(range(1, STEPS + 1))
     for step in single:
         assert losses[step] == pytest.approx(single[step], rel=1e-4), step

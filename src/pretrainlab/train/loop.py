@@ -63,6 +63,14 @@ class Trainer:
         return lr_at(c.schedule, step, c.steps, c.lr, warmup=c.warmup_steps,
                      min_ratio=c.min_lr_ratio, decay_frac=c.decay_frac)
 
+    def _grad_sync(self, sync: bool):
+        """Skip the gradient all-reduce on all but the last micro-batch (DDP ``no_sync``; FSDP2 flag)."""
+        if hasattr(self.model, "set_requires_gradient_sync"):
+            self.model.set_requires_gradient_sync(sync)
+        elif not sync and hasattr(self.model, "no_sync"):
+            return self.model.no_sync()
+        return contextlib.nullcontext()
+
     def train_step(self) -> dict:
         """One optimizer step; returns its metrics. A non-finite step is skipped (no update)."""
         c, step = self.cfg, self.state.step
@@ -73,9 +81,9 @@ class Trainer:
         row_losses = []
         for micro in range(c.grad_accum):
             batch = self.get_batch(step, micro)
-            with self.autocast():
+            with self._grad_sync(micro == c.grad_accum - 1), self.autocast():
                 loss, extra = self.objective(self.model, batch)
-            (loss / c.grad_accum).backward()
+                (loss / c.grad_accum).backward()
             loss_sum += loss.detach()
             if "row_loss" in extra:
                 row_losses.append(extra["row_loss"])
@@ -87,8 +95,9 @@ class Trainer:
         mean_loss = loss_sum / c.grad_accum
         if self.dist is not None:
             mean_loss = self.dist.mean(mean_loss)  # the global batch's loss, the same on every rank
-        loss_val, norm_val = mean_loss.item(), grad_norm.full_tensor().item() if hasattr(grad_norm, "full_tensor") \
-            else grad_norm.item()
+        if hasattr(grad_norm, "full_tensor"):  # FSDP2: a DTensor
+            grad_norm = grad_norm.full_tensor()
+        loss_val, norm_val = mean_loss.item(), grad_norm.item()
         finite = math.isfinite(loss_val) and math.isfinite(norm_val)
         if finite:
             self.optimizer.step()

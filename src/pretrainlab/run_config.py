@@ -11,7 +11,7 @@ from typing import Any, Literal
 
 from pretrainlab.config import ConfigError, from_dict
 from pretrainlab.data.insertions import InsertionConfig
-from pretrainlab.data.mixture import MixtureStage
+from pretrainlab.data.mixture import MixtureStage, OrderConfig
 from pretrainlab.data.tokenizer import TokenizerConfig
 from pretrainlab.eval.probes import ProbeConfig
 from pretrainlab.models.decoder import DecoderConfig
@@ -57,6 +57,9 @@ class DataConfig:
     Overrides ``weights`` when given."""
     max_epochs: dict[str, float] = field(default_factory=dict)
     """Repetition caps: a source stops being sampled after this many passes over its training tokens."""
+    order: OrderConfig | None = None
+    """Curriculum by document score (e.g. ``{by: length, start_frac: 0.2, full_at: 0.5}``): early steps
+    draw only the easiest documents."""
     insertions: list[InsertionConfig] = field(default_factory=list)
     """Sequences placed into the training stream (canaries, contamination, ...); see data/insertions.py."""
     curate: list[dict[str, Any]] = field(default_factory=list)

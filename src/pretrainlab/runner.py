@@ -138,7 +138,7 @@ def execute(cfg: RunConfig, out: str | Path, resume: bool = False, console: Cons
             plan.write_log(out / "insertions.jsonl")
     mixture = Mixture(data.store, data.weights, cfg.data.seq_len, cfg.seed, stages=cfg.data.stages,
                       max_epochs=cfg.data.max_epochs, batch_size=tc.batch_size, total_steps=tc.steps,
-                      insertions=plan)
+                      insertions=plan, order=cfg.data.order)
 
     def get_batch(step: int, m: int) -> torch.Tensor:
         rows = mixture.batch(step, tc.batch_size, info.rank, info.world_size, micro=m, n_micro=tc.grad_accum)

@@ -97,3 +97,24 @@ def test_run_logs_delivered_mixture_and_source_losses(tmp_path):
     assert mix[1]["mix/tokens/code"] == 4 * tokens_per_step and "train/loss/code" in mix[1]
     assert mix[1]["mix/target/code"] == pytest.approx(4 * tokens_per_step)
     assert (tmp_path / "run" / "plots" / "mixture.png").exists()
+
+
+def test_length_curriculum_starts_with_short_documents(tmp_path, tokenizer):
+    from pretrainlab.data.mixture import OrderConfig
+
+    docs = [{"text": "word " * (5 + (i % 20) * 10), "meta": {}} for i in range(100)]
+    st = build_store(tmp_path / "s", {"train": {"a": docs}}, tokenizer)
+    m = Mixture(st, {"a": 1.0}, seq_len=16, seed=0, batch_size=8, total_steps=100,
+                order=OrderConfig(by="length", start_frac=0.1, full_at=0.5))
+    index = st.index("train")
+    length_at = {(int(r[1]), int(r[2])): int(r[3]) for r in index}
+    lengths = sorted(int(r[3]) for r in index)
+    for s in range(5):
+        got = [length_at.get((w.shard, w.start)) for w in m.windows(s, 8)]
+        assert all(x is not None for x in got)  # windows start at document starts
+        assert max(got) <= lengths[int(m.competence(s) * 100) - 1]  # only the easiest c(s) fraction
+    shortest = lengths[:10]
+    assert m.competence(0) == pytest.approx(0.1) and m.competence(50) == 1.0
+    late = {length_at.get((w.shard, w.start)) for s in range(60, 100) for w in m.windows(s, 8)}
+    assert max(late) > max(shortest)
+    assert torch.equal(m.batch(3, 8), m.batch(3, 8))

@@ -17,7 +17,8 @@ Mixture v2 (curricula and repetition):
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import torch
@@ -32,6 +33,24 @@ class MixtureStage:
     weights: dict[str, float]
     until_step: int | None = None
     until_tokens: int | None = None
+
+
+@dataclass
+class OrderConfig:
+    """Curriculum by document score (competence-based, Platanios et al. 2019): at step s, documents are
+    drawn only from the easiest fraction c(s) = min(1, start_frac + (1 - start_frac) * s / (full_at * steps))
+    of each ordered source; a window starts at the drawn document."""
+
+    by: str = "length"
+    """``length`` (tokens per document) or ``file`` (a ``.npy`` of one score per document, per source)."""
+    sources: list[str] = field(default_factory=list)
+    """Sources to order (default: all)."""
+    path: str | None = None
+    """by=file: a folder holding ``<source>.npy`` (scores in the source's document order)."""
+    descending: bool = False
+    start_frac: float = 0.2
+    full_at: float = 0.5
+    """Fraction of the run after which every document is available."""
 
 
 @dataclass
@@ -51,7 +70,7 @@ class Mixture:
     def __init__(self, store: TokenStore, weights: dict[str, float] | None, seq_len: int, seed: int,
                  split: str = "train", stages: list[MixtureStage] | None = None,
                  max_epochs: dict[str, float] | None = None, batch_size: int = 0, total_steps: int = 0,
-                 insertions=None):
+                 insertions=None, order: OrderConfig | None = None):
         stages = stages or [MixtureStage(weights or {})]
         available = store.sources(split)
         named = {n for st in stages for n in st.weights} | set(max_epochs or {})
@@ -67,12 +86,42 @@ class Mixture:
         self.sizes = np.array([sum(len(s) for s in shards) for shards in self.shards], dtype=np.float64)
         self.stages, self.max_epochs = stages, dict(max_epochs or {})
         self.tokens_per_step = batch_size * seq_len
+        self.total_steps = total_steps
+        self.order = order
+        self.doc_order = self._doc_order(store, split, order) if order else {}
         self.insertions = insertions
         """An ``InsertionPlan`` (data/insertions.py) applied to every batch, or None."""
         self.table = self._plan(total_steps) if (len(stages) > 1 or self.max_epochs) else None
         if self.table is None:
             w = np.array([stages[0].weights.get(n, 0.0) for n in self.names], dtype=np.float64)
             self.static = w / w.sum()
+
+    def _doc_order(self, store: TokenStore, split: str, order: OrderConfig) -> dict[int, np.ndarray]:
+        """source index -> (n_docs, 2) rows (shard, start) sorted easiest first."""
+        index = store.index(split)
+        all_names = store.sources(split)
+        out = {}
+        for i, name in enumerate(self.names):
+            if order.sources and name not in order.sources:
+                continue
+            docs = index[index[:, 0] == all_names.index(name)]
+            if order.by == "length":
+                score = docs[:, 3].astype(np.float64)
+            elif order.by == "file":
+                score = np.load(Path(order.path or ".") / f"{name}.npy")
+                if len(score) != len(docs):
+                    raise ValueError(f"{order.path}/{name}.npy has {len(score)} scores; source '{name}' has "
+                                     f"{len(docs)} documents")
+            else:
+                raise ValueError(f"data.order.by: '{order.by}' is not one of length, file")
+            ranks = np.argsort(-score if order.descending else score, kind="stable")
+            out[i] = docs[ranks][:, 1:3]
+        return out
+
+    def competence(self, step: int) -> float:
+        o = self.order
+        horizon = max(1.0, o.full_at * max(self.total_steps, 1))
+        return min(1.0, o.start_frac + (1 - o.start_frac) * step / horizon)
 
     def _shard_probs(self, name: str, shards) -> np.ndarray:
         usable = np.array([max(len(s) - self.seq_len - 1, 0) for s in shards], dtype=np.float64)
@@ -117,6 +166,12 @@ class Mixture:
         src = rng.choice(len(self.names), size=batch_size, p=self.probs(step))
         out = []
         for s in src:
+            if s in self.doc_order:  # curriculum: a document among the easiest c(step) fraction
+                docs = self.doc_order[s]
+                shard, start = docs[int(rng.integers(0, max(1, int(self.competence(step) * len(docs)))))]
+                start = min(int(start), len(self.shards[s][shard]) - self.seq_len - 1)
+                out.append(Window(int(s), int(shard), start))
+                continue
             shard = int(rng.choice(len(self.shards[s]), p=self.shard_probs[s]))
             start = int(rng.integers(0, len(self.shards[s][shard]) - self.seq_len))
             out.append(Window(int(s), shard, start))

@@ -44,7 +44,7 @@ class PreparedData:
 def data_fingerprint(dcfg) -> str:
     """Hash of what the prepared data depends on (mixture weights and sequence length excluded)."""
     data = {k: v for k, v in to_dict(dcfg).items()
-            if k not in ("weights", "seq_len", "stages", "max_epochs", "insertions", "probes")}
+            if k not in ("weights", "seq_len", "stages", "max_epochs", "insertions", "probes", "order")}
     return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()[:16]
 
 

@@ -5,6 +5,7 @@
     pretrainlab reproduce RECIPE [--size tiny|full] [--seeds N] [--out DIR]
     pretrainlab sweep RECIPE_OR_YAML --grid key=v1,v2 [--grid ...] [--seeds N]
     pretrainlab compare DIR [DIR ...] [--md FILE] [--plot FILE]
+    pretrainlab report EXPERIMENT_DIR
     pretrainlab eval RUN_DIR
     pretrainlab generate RUN_DIR --prompt "..."
     pretrainlab export RUN_DIR --to hf OUT_DIR
@@ -219,6 +220,14 @@ def cmd_compare(args) -> int:
     return 0
 
 
+def cmd_report(args) -> int:
+    from pretrainlab.experiments.report import report_from_dir
+
+    report_from_dir(Path(args.exp_dir))
+    out_console.print(f"report: {args.exp_dir}/report.html")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="pretrainlab", description="Controlled pretraining experiments.")
     sub = p.add_subparsers(dest="cmd", required=True)
@@ -247,6 +256,9 @@ def build_parser() -> argparse.ArgumentParser:
     sw.add_argument("--workers", type=int, default=None)
     sw.add_argument("--out")
     sw.set_defaults(fn=cmd_sweep)
+    rr = sub.add_parser("report", help="re-render an experiment's report.md/html from its saved results")
+    rr.add_argument("exp_dir")
+    rr.set_defaults(fn=cmd_report)
     cp = sub.add_parser("compare", help="final metrics of runs/experiments side by side (+ curves)")
     cp.add_argument("dirs", nargs="+")
     cp.add_argument("--metric", action="append", default=[], help="metrics to show (repeatable; default all)")

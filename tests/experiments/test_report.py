@@ -79,7 +79,7 @@ def test_verdicts(tmp_path):
     _, _, claims = fake_experiment(tmp_path / "exp")
     assert [c.verdict for c in claims] == ["holds", "does not hold", "inconclusive"]
     md = render_claims_markdown(claims)
-    assert md.startswith("| claim | kind | metric |")
+    assert md.startswith("| claim | verdict | kind | metric |")
     assert "baseline − ours: +0.3 [+0.3, +0.3] (n=2)" in md  # "less" is measured as B - A
     assert "ours: 2.815 ± 0.021 (n=2)" in md
     assert "broken: missing" in md

@@ -50,14 +50,14 @@ def _pair_text(kind: str, p: dict) -> str:
 
 def claim_rows(claims) -> tuple[list[str], list[list]]:
     """Headers and cells of the verdict table (a cell is a string or a list of lines)."""
-    headers = ["claim", "kind", "metric", "arm: mean ± std (n)", "difference [CI]", "threshold", "verdict", "paper"]
+    headers = ["claim", "verdict", "kind", "metric", "arm: mean ± std (n)", "difference [CI]", "threshold", "paper"]
     rows = []
     for c in map(_as_dict, claims):
         arms = [f"{a}: {fmt_mean_std(c['values'].get(a, []), show_n=True)}" for a in c["arms"]]
         t = c.get("threshold", 0.0)
         threshold = f"|diff| < {t:g}" if c["kind"] == "equivalent" else f"diff > {t:g}"
-        rows.append([c["name"], c["kind"], c["metric"], arms, [_pair_text(c["kind"], p) for p in c["pairs"]],
-                     threshold, c["verdict"], c.get("paper", "")])
+        rows.append([c["name"], c["verdict"], c["kind"], c["metric"], arms,
+                     [_pair_text(c["kind"], p) for p in c["pairs"]], threshold, c.get("paper", "")])
     return headers, rows
 
 
@@ -161,7 +161,7 @@ def _markdown(exp, claims, metrics, plots, configs, out: Path) -> str:
 
 
 def _html(exp, claims, metrics, plots, configs) -> str:
-    verdicts = _html_table(*claim_rows(claims), "verdicts", {6: VERDICT_CLASS}) if claims else "<p>no claims</p>"
+    verdicts = _html_table(*claim_rows(claims), "verdicts", {1: VERDICT_CLASS}) if claims else "<p>no claims</p>"
     imgs = "".join(f'<figure><img alt="{p.stem}" src="data:image/png;base64,'
                    f'{base64.b64encode(p.read_bytes()).decode()}"><figcaption>{p.stem}</figcaption></figure>'
                    for p in plots) or "<p>no curves (no finished runs)</p>"

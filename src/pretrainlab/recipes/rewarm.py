@@ -24,7 +24,7 @@ NAME = "rewarm"
 PAPER = "Continual Pre-Training of Large Language Models: How to (re)warm your model? (arXiv 2308.04014)"
 CLAIMS = ["re-warming first raises upstream loss", "re-warming lowers downstream loss vs constant low LR",
           "larger max LR forgets more upstream", "continuing beats from-scratch on downstream"]
-STATUS = "runs"
+STATUS = "claim holds"
 
 UPSTREAM = ["story", "encyclopedia", "dialog"]
 DOWNSTREAM = ["arithmetic", "code"]

@@ -27,6 +27,8 @@ Examples:
 
 from __future__ import annotations
 
+import abc
+
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from typing import Any, ClassVar
@@ -146,7 +148,7 @@ def label_keys(meta: dict) -> tuple[str, ...]:
     return tuple(keys)
 
 
-class Step:
+class Step(abc.ABC):
     """Base class of curation steps; subclasses set ``name`` and implement :meth:`apply`."""
 
     name: ClassVar[str] = "step"
@@ -163,9 +165,9 @@ class Step:
         self.cfg = cfg if cfg is not None else self.Config()
         self.exclusion: ExclusionWriter | None = None
 
+    @abc.abstractmethod
     def apply(self, doc: dict, stats: StepStats) -> str | None:
         """Return a drop reason, or None to keep ``doc`` (possibly modified in place)."""
-        raise NotImplementedError
 
     def __call__(self, docs: Iterator[dict], stats: StepStats) -> Iterator[dict]:
         domains = self.cfg.domains

@@ -14,6 +14,8 @@ duplicate clusters (``meta.dup_of`` or else ``meta.id``), independent of which c
 
 from __future__ import annotations
 
+import abc
+
 import hashlib
 import unicodedata
 from dataclasses import dataclass
@@ -45,8 +47,9 @@ class DedupStep(Step):
         super().__init__(cfg)
         self._clusters: set[str] = set()
 
+    @abc.abstractmethod
     def is_duplicate(self, doc: dict, stats: StepStats) -> bool:
-        raise NotImplementedError
+        """True if ``doc`` duplicates a document seen earlier (and remember it otherwise)."""
 
     def apply(self, doc: dict, stats: StepStats) -> str | None:
         dup = self.is_duplicate(doc, stats)

@@ -5,7 +5,7 @@ Run directory::
     config.yaml      fully resolved config
     data/            world JSONL, tokenizer.json, token store (see data/prepare.py)
     metrics.jsonl    one JSON object per log step (train) and per evaluation (val)
-    checkpoints/     step_XXXXXX/ (atomic; newest ``train.keep_last`` kept)
+    checkpoints/     step_<step>/ (atomic; newest ``train.keep_last`` kept)
     summary.json     final flat metrics
     plots/*.png, report.md, report.html
 """

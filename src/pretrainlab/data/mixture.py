@@ -162,6 +162,14 @@ class Mixture:
         return self.table[min(step, len(self.table) - 1)]
 
     def windows(self, step: int, batch_size: int) -> list[Window]:
+        """The global batch's windows at ``step`` (memoized: micro-batches, ranks and the mixture logger
+        all ask for the same step)."""
+        key = (step, batch_size)
+        if getattr(self, "_memo_key", None) != key:
+            self._memo_key, self._memo = key, self._draw(step, batch_size)
+        return self._memo
+
+    def _draw(self, step: int, batch_size: int) -> list[Window]:
         rng = np.random.default_rng([self.seed, step])
         src = rng.choice(len(self.names), size=batch_size, p=self.probs(step))
         out = []

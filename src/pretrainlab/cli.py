@@ -83,10 +83,14 @@ def cmd_recipes(args) -> int:
 def cmd_eval(args) -> int:
     from pretrainlab.eval import suite
     from pretrainlab.runner import evaluate, load_run
+    from pretrainlab.runner_image import eval_image_run, is_image_run
 
-    cfg, model, data = load_run(args.run_dir, args.device)
-    windows = suite.val_sets(data.store, cfg.data.seq_len, cfg.eval.val_tokens)
-    metrics = evaluate(cfg, model, data, windows, None, console)
+    if is_image_run(args.run_dir):
+        metrics = eval_image_run(args.run_dir, args.device)
+    else:
+        cfg, model, data = load_run(args.run_dir, args.device)
+        windows = suite.val_sets(data.store, cfg.data.seq_len, cfg.eval.val_tokens)
+        metrics = evaluate(cfg, model, data, windows, None, console)
     path = Path(args.run_dir) / "eval.json"
     path.write_text(json.dumps(metrics, indent=1))
     _print_summary(metrics, Path(args.run_dir))

@@ -15,6 +15,8 @@ from pretrainlab.data.mixture import MixtureStage, OrderConfig
 from pretrainlab.data.tokenizer import TokenizerConfig
 from pretrainlab.eval.probes import ProbeConfig
 from pretrainlab.models.decoder import DecoderConfig
+from pretrainlab.optim.galore import GaLoreConfig
+from pretrainlab.optim.lowrank import LowRankConfig
 from pretrainlab.worlds.text import TextWorldConfig
 
 
@@ -87,7 +89,7 @@ class DataConfig:
             clash = set(names) & set(self.world.mix)
             if clash:
                 raise ConfigError(f"data.sources: names {sorted(clash)} clash with world domains; rename them")
-            known |= {d for d, w in self.world.mix.items() if w > 0}
+            known |= set(self.world.source_weights())
         for i, st in enumerate(self.stages):
             unknown = sorted(set(st.weights) - known)
             if unknown:
@@ -144,9 +146,28 @@ class TrainConfig:
     """Continued pretraining: a run dir or checkpoint dir to start from."""
     init_optimizer: bool = False
     """With init_from: also load the optimizer state."""
+    grow: Literal["fpi", "aki", "stack", "fpi+stack", "aki+stack"] | None = None
+    """Model growth (bert2BERT, models/growth.py): build this run's larger ``model`` from the smaller model
+    of ``init_from``: ``fpi`` (width, function preserving), ``aki`` (width, new units from the next
+    layer), ``stack`` (depth), ``fpi+stack`` / ``aki+stack`` (width, then depth). null: init_from must
+    have this run's shape (plain continued pretraining)."""
+    grow_noise: float = 0.1
+    """With grow: spread of the random, zero-sum split of copied units' weights that breaks their symmetry
+    (function still preserved); 0 is the paper's equal split, under which copies never diverge."""
     progress: bool = True
+    optimizer: Literal["adamw", "galore"] = "adamw"
+    """adamw, or GaLore (gradient low-rank projection of the block weights; settings in ``train.galore``)."""
+    galore: GaLoreConfig = field(default_factory=GaLoreConfig)
+    lowrank: LowRankConfig = field(default_factory=LowRankConfig)
+    """Low-rank block linears: ``{mode: lowrank|relora, rank, restart_every, ...}`` (optim/lowrank.py)."""
 
     def validate(self) -> None:
+        if self.grow and self.init_optimizer:
+            raise ConfigError(f"train.grow={self.grow}: set train.init_optimizer=false (the grown model has new "
+                              "parameter shapes)")
+        if self.optimizer == "galore" and self.lowrank.mode != "none":
+            raise ConfigError("train.optimizer=galore projects full-rank weight gradients; "
+                              "set train.lowrank.mode=none or train.optimizer=adamw")
         if self.batch_size % self.grad_accum:
             raise ConfigError(f"train.batch_size={self.batch_size} must be divisible by "
                               f"train.grad_accum={self.grad_accum}")
@@ -174,6 +195,13 @@ class EvalConfig:
     groups: dict[str, list[str]] = field(default_factory=dict)
     """Named groups of sources reported as ``val/loss/<group>`` (token-weighted), e.g.
     ``{upstream: [story, encyclopedia], downstream: [code]}``."""
+    loss_target: float | None = None
+    """Report ``flops_to/val_loss_target``: the training FLOPs (``train/flops``, whole pipeline) at which
+    val/loss first reaches this value, interpolated between periodic evaluations (``train.eval_every``);
+    inf if it never does."""
+    loss_target_from: str | None = None
+    """Take ``loss_target`` from the final ``val/loss`` of a finished run (its directory), or ``self`` (this
+    run's own final val/loss). Experiments fill it from a stage's ``target_from: ARM/STAGE``."""
 
 
 @dataclass
@@ -189,7 +217,7 @@ class RunConfig:
     def validate(self) -> None:
         sources = {s.name for s in self.data.sources}
         if self.data.world is not None:
-            sources |= {d for d, w in self.data.world.mix.items() if w > 0}
+            sources |= set(self.data.world.source_weights())
         for group, members in self.eval.groups.items():
             unknown = sorted(set(members) - sources)
             if unknown or group in sources:
@@ -198,4 +226,9 @@ class RunConfig:
 
 
 def build_run_config(data: dict) -> RunConfig:
+    """A RunConfig, or an ``ImageRunConfig`` (run_config_image.py) when ``modality: image``."""
+    if data.get("modality") == "image":
+        from pretrainlab.run_config_image import ImageRunConfig
+
+        return from_dict(ImageRunConfig, data)
     return from_dict(RunConfig, data)

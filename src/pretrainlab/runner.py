@@ -26,13 +26,18 @@ from pretrainlab.data.insertions import InsertionPlan
 from pretrainlab.data.mixture import Mixture
 from pretrainlab.data.prepare import PreparedData, load_prepared, prepare_data
 from pretrainlab.eval import report, suite
-from pretrainlab.eval.probes import measure_probe, probe_groups, probe_insertions
+from pretrainlab.eval.probes import knowledge_tracker, measure_probe, probe_groups, probe_insertions
 from pretrainlab.models import MODELS
+from pretrainlab.models.flops import flops_metrics, flops_per_token, loss_target, pipeline_flops
+from pretrainlab.models.growth import load_grown
 from pretrainlab.objectives import OBJECTIVES
-from pretrainlab.optim import build_adamw
+from pretrainlab.optim import (apply_lowrank, build_adamw, build_galore_adamw, optimizer_state_bytes,
+                               trainable_params)
 from pretrainlab.run_config import RunConfig
 from pretrainlab.train import checkpoint as ckpt
 from pretrainlab.train.callbacks import Checkpointer, MetricsLogger, MixtureLogger, PeriodicEval, ProgressBar
+from pretrainlab.train.callbacks.dynamic_insertion import DynamicInsertion
+from pretrainlab.train.callbacks.lowrank_restarts import LowRankRestarts
 from pretrainlab.train.distributed import init_distributed, wrap_model
 from pretrainlab.train.loop import Trainer, uses_bf16
 from pretrainlab.train.state import TrainState, set_rng_state
@@ -52,7 +57,7 @@ def build_model(cfg: RunConfig, vocab_size: int, device: torch.device) -> torch.
     cfg_cls, model_cls = MODELS["decoder"]
     mcfg = replace(cfg.model, vocab_size=vocab_size, max_seq_len=cfg.data.seq_len)
     torch.manual_seed(cfg.seed)
-    return model_cls(mcfg).to(device)
+    return apply_lowrank(model_cls(mcfg), cfg.train.lowrank, cfg.seed).to(device)
 
 
 def _start_state(cfg: RunConfig, out: Path, resume: bool, model, optimizer, console: Console) -> TrainState:
@@ -68,9 +73,14 @@ def _start_state(cfg: RunConfig, out: Path, resume: bool, model, optimizer, cons
     if existing and not resume:
         raise RunError(f"{out} already holds a run (checkpoints up to {existing[-1].name}); "
                        "pass --resume to continue it, or choose another --out")
+    if cfg.train.grow and not cfg.train.init_from:
+        raise RunError(f"train.grow={cfg.train.grow} needs train.init_from: the small model's run or checkpoint dir")
     if cfg.train.init_from:
         src = ckpt.resolve_checkpoint(cfg.train.init_from)
-        ckpt.load_weights(model, src)
+        if cfg.train.grow:
+            load_grown(model, src, cfg.train.grow, cfg.seed, cfg.train.grow_noise)
+        else:
+            ckpt.load_weights(model, src)
         if cfg.train.init_optimizer:
             ckpt.load_optimizer(optimizer, src, model)
         console.print(f"continued pretraining from {src}")
@@ -106,6 +116,10 @@ def execute(cfg: RunConfig, out: str | Path, resume: bool = False, console: Cons
     ``data_root`` lets several runs share one prepared data directory (experiments do); by default the
     data goes to ``out/data``. ``train.steps=0`` with ``train.init_from`` only evaluates the checkpoint.
     """
+    if getattr(cfg, "modality", "text") == "image":
+        from pretrainlab.runner_image import execute_image
+
+        return execute_image(cfg, out, resume, console, extra_callbacks, data_root)
     console = console or Console(stderr=True)
     out = Path(out)
     t_start = time.time()
@@ -123,22 +137,27 @@ def execute(cfg: RunConfig, out: str | Path, resume: bool = False, console: Cons
     model = build_model(cfg, data.tokenizer.vocab_size, device)
     model.activation_checkpointing = tc.activation_checkpointing
     wrapped = wrap_model(model, tc.distributed, info, device, bf16=uses_bf16(tc.dtype, device) and device.type == "cuda")
-    optimizer = build_adamw(wrapped, tc.lr, tc.weight_decay, tc.betas)
+    if tc.optimizer == "galore":
+        optimizer = build_galore_adamw(wrapped, tc.galore, tc.lr, tc.weight_decay, tc.betas)
+    else:
+        optimizer = build_adamw(wrapped, tc.lr, tc.weight_decay, tc.betas)
     state = _start_state(cfg, out, resume, wrapped, optimizer, console)
     if info.is_main:
         _trim_metrics(out / "metrics.jsonl", state.step)
     train_model = torch.compile(wrapped) if tc.compile else wrapped
 
     plan = None
-    groups = [(p, probe_groups(p, data.eval_sets, cfg.seed)) for p in cfg.data.probes]
+    groups = [(p, probe_groups(p, data.eval_sets, cfg.seed, data.tokenizer)) for p in cfg.data.probes]
     insertions = list(cfg.data.insertions) + [c for p, g in groups for c in probe_insertions(p, g)]
-    if insertions:
+    if insertions or groups:
         plan = InsertionPlan(insertions, data.tokenizer, cfg.seed, tc.batch_size, cfg.data.seq_len, tc.steps)
         if info.is_main:
             plan.write_log(out / "insertions.jsonl")
     mixture = Mixture(data.store, data.weights, cfg.data.seq_len, cfg.seed, stages=cfg.data.stages,
                       max_epochs=cfg.data.max_epochs, batch_size=tc.batch_size, total_steps=tc.steps,
                       insertions=plan, order=cfg.data.order)
+    trackers = {p.name: knowledge_tracker(p, g, data.tokenizer, plan, cfg.seed)
+                for p, g in groups if p.kind == "knowledge"}
 
     def get_batch(step: int, m: int) -> torch.Tensor:
         rows = mixture.batch(step, tc.batch_size, info.rank, info.world_size, micro=m, n_micro=tc.grad_accum)
@@ -146,7 +165,10 @@ def execute(cfg: RunConfig, out: str | Path, resume: bool = False, console: Cons
 
     windows = suite.val_sets(data.store, cfg.data.seq_len, cfg.eval.val_tokens)
     token_bytes = data.tokenizer.token_bytes()
-    logger = MetricsLogger(out / "metrics.jsonl", tc.log_every)
+    per_token = flops_per_token(model.cfg, cfg.data.seq_len)  # train/flops: whole pipeline (models/flops.py)
+    inherited = pipeline_flops(tc.init_from) if tc.init_from else 0.0
+    loss_target(cfg.eval.loss_target, cfg.eval.loss_target_from)  # fail now, not after training
+    logger = MetricsLogger(out / "metrics.jsonl", tc.log_every, flops=lambda tokens: inherited + per_token * tokens)
     write = logger.write if info.is_main else (lambda row: None)
     trainer = Trainer(model=train_model, objective=OBJECTIVES[cfg.objective](), optimizer=optimizer,
                       get_batch=get_batch, cfg=tc, device=device, state=state,
@@ -157,20 +179,30 @@ def execute(cfg: RunConfig, out: str | Path, resume: bool = False, console: Cons
                                                                cfg.eval.groups), write),
         Checkpointer(out / "checkpoints", tc.ckpt_every, tc.keep_last, data.root / "tokenizer.json", info.is_main),
         *(extra_callbacks or []),
+        *(DynamicInsertion(t, model, out / "checkpoints", tc.ckpt_every, out / "insertions.jsonl", info.is_main,
+                           state.step) for t in trackers.values()),
     ]
     if info.is_main:
         trainer.callbacks[:0] = [logger, MixtureLogger(mixture, tc.batch_size, tc.log_every, logger.write)]
         if tc.progress:
             trainer.callbacks.insert(0, ProgressBar(cfg.name))
+    if tc.lowrank.restart_every:  # first: restarts land before logging and checkpointing of their step
+        trainer.callbacks.insert(0, LowRankRestarts(tc.lowrank, cfg.seed))
+    if tc.grow and state.step == 0:  # the grown model's step-0 loss (FPI: the small model's)
+        write({"step": 0, **{f"grow/init_{k}": v for k, v in suite.loss_metrics(model, windows, token_bytes, autocast)
+                              .items() if k == "val/loss"}})
     if state.step < tc.steps or tc.steps == 0:
         trainer.fit()
 
     summary = evaluate(cfg, model, data, windows, autocast, console)
     for probe, probe_items in groups:
-        summary.update(measure_probe(probe, probe_items, model, data.tokenizer))
+        summary.update(measure_probe(probe, probe_items, model, data.tokenizer, cfg.seed, trackers.get(probe.name)))
     if info.is_main:
         summary.update(_first_eval(out / "metrics.jsonl"))
         logger.write({"step": trainer.state.step, **{k: v for k, v in summary.items() if k.startswith("val/")}})
+        summary.update(flops_metrics(report.read_metrics(out / "metrics.jsonl"), inherited, per_token,
+                                     trainer.tokens_per_step, trainer.state.tokens,
+                                     loss_target(cfg.eval.loss_target, cfg.eval.loss_target_from, summary["val/loss"])))
     summary.update({
         "name": cfg.name, "data_dir": str(data.root), "step": trainer.state.step, "tokens": trainer.state.tokens,
         "train/loss": trainer.state.last_loss,
@@ -178,6 +210,7 @@ def execute(cfg: RunConfig, out: str | Path, resume: bool = False, console: Cons
         "train/skipped_steps": len(trainer.state.skipped_steps),
         "wall_s": time.time() - t_start, "params": model.num_params(),
         "params_non_embedding": model.num_params(non_embedding=True), "world_size": info.world_size,
+        "params_trainable": trainable_params(model), "optim/state_bytes": optimizer_state_bytes(optimizer),
     })
     if plan is not None:
         summary.update({"insertions/count": len(plan.placements()), "insertions/token_fraction": plan.token_fraction()})

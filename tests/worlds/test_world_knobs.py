@@ -212,6 +212,45 @@ def test_temporal_qa(labelled):
     assert any(it["changed"] for it in items)
 
 
+@pytest.mark.parametrize("a,op,b", [(37, "+", 48), (307, "+", 45), (85, "-", 37), (120, "-", 105),
+                                    (48, "*", 37), (7, "*", 6), (999, "*", 909), (0, "+", 0)])
+def test_worked_steps_are_correct_chains(a, op, b):
+    from pretrainlab.worlds.text.rewrite import worked_steps
+
+    chain = worked_steps(a, op, b).split(" = ")
+    assert chain[0] == f"{a} {op} {b}"
+    assert all(eval(step, {}) == eval(chain[0], {}) for step in chain)  # digits and + - * only
+    assert chain[-1] == str(eval(chain[0], {}))
+
+
+def test_completer_adds_steps_after_each_plain_problem():
+    world = TextWorld(TextWorldConfig(**SMALL, n_docs=200, rewriter="complete"))
+    plain = TextWorld(TextWorldConfig(**SMALL, n_docs=200))
+    for i in range(60):
+        doc, orig = world.document("train", i), plain.document("train", i)
+        if orig["meta"]["domain"] != "arithmetic":
+            assert doc["text"] == orig["text"]
+            continue
+        lines, problems = doc["text"].split("\n"), [ln for ln in orig["text"].split("\n")]
+        assert [ln for ln in lines if not re.match(r"^\d+ [-+*] \d+ = ", ln)] == problems
+        for k, line in enumerate(lines):
+            m = re.match(r"^Q: (\d+ [-+*] \d+) = \? A: (\d+)$", line)
+            if m:
+                assert lines[k + 1].startswith(m[1] + " = ") and lines[k + 1].endswith(" = " + m[2]) \
+                    or lines[k + 1] == f"{m[1]} = {m[2]}"
+
+
+def test_val_years_stamp_val_docs_independently_of_train_years():
+    old, new = (TextWorld(TextWorldConfig(**SMALL, n_docs=200, train_years=ty, val_years=(2015, 2019)))
+                for ty in ((2000, 2004), (2010, 2014)))
+    val_old, val_new = list(old.documents("val")), list(new.documents("val"))
+    assert val_old == val_new and {d["meta"]["year"] for d in val_old} <= set(range(2015, 2020))
+    assert {d["meta"]["year"] for d in old.documents("train")} <= set(range(2000, 2005))
+    assert list(old.documents("train")) != list(new.documents("train"))
+    with pytest.raises(ValueError, match="val_years"):
+        TextWorld(TextWorldConfig(**SMALL, n_docs=50, val_years=(2015, 2030)))
+
+
 # -- languages ----------------------------------------------------------------------------------
 def test_language_bijection_and_round_trip(lang_world):
     world, docs = lang_world

@@ -11,12 +11,17 @@ never crosses a sequence boundary and never overlaps another insertion. The plan
 (seed, config, tokenizer, batch shape), computed before training: resume reproduces it exactly, and a
 bad request (an item longer than a sequence, a position past the run's token budget) fails before the
 first step.
+
+Dynamic insertions (knowledge acquisition, eval/knowledge.py) are added while training runs with
+``add_dynamic``: the same placement rules apply (EOT wrapping, one row, no collision with static or
+earlier dynamic placements), only into steps not yet trained. ``restore`` re-adds them on resume.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -82,6 +87,8 @@ class InsertionPlan:
         self.total_tokens = steps * batch_size * self.T1
         self.by_step: dict[int, list[Placement]] = {}
         self._used: dict[tuple[int, int], list[tuple[int, int]]] = {}
+        self.dynamic: list[Placement] = []
+        """Placements added while training (``add_dynamic``), in the order they were added."""
         requests = []
         for cfg in configs:
             for occ, (item, pos, toks) in enumerate(self._requests(cfg, tokenizer, seed)):
@@ -138,6 +145,35 @@ class InsertionPlan:
                 return off
         return None
 
+    def add_dynamic(self, experiment: str, item: str, occurrence: int, tokens: tuple[int, ...],
+                    pos: int) -> Placement | None:
+        """Place one more occurrence (already EOT-wrapped ``tokens``) at global position ``pos`` or the next
+        free span after it; None when no room is left before the end of the run."""
+        if len(tokens) > self.T1:
+            raise ValueError(f"insertion '{experiment}/{item}' is {len(tokens)} tokens, longer than a training "
+                             f"sequence ({self.T1})")
+        if not 0 <= pos < self.total_tokens:
+            return None
+        try:
+            step, row, offset = self._place(pos, len(tokens), f"{experiment}/{item}")
+        except ValueError:
+            return None
+        p = Placement(experiment, item, occurrence, step, row, offset, tuple(tokens))
+        self.by_step.setdefault(step, []).append(p)
+        self.dynamic.append(p)
+        return p
+
+    def restore(self, placements: list[Placement]) -> None:
+        """Re-add dynamic placements saved with a checkpoint (resume), at exactly their saved spans."""
+        for p in placements:
+            used = self._used.setdefault((p.step, p.row), [])
+            if any(p.offset < e and s < p.offset + len(p.tokens) for s, e in used):
+                raise ValueError(f"restored insertion {p.experiment}/{p.item} at step {p.step} row {p.row} "
+                                 "overlaps another placement; the saved state does not match this run's plan")
+            used.append((p.offset, p.offset + len(p.tokens)))
+            self.by_step.setdefault(p.step, []).append(p)
+            self.dynamic.append(p)
+
     def apply(self, step: int, rows: np.ndarray, row_ids: list[int]) -> np.ndarray:
         """Overwrite the planned spans of ``step`` in ``rows`` (whose global row indices are ``row_ids``)."""
         where = {r: i for i, r in enumerate(row_ids)}
@@ -153,10 +189,13 @@ class InsertionPlan:
         return sum(len(p.tokens) for p in self.placements()) / max(self.total_tokens, 1)
 
     def write_log(self, path: Path) -> None:
-        """``insertions.jsonl``: one row per placement (experiment, item, occurrence, step, row, offset)."""
-        with open(path, "w") as f:
+        """``insertions.jsonl``: one row per placement (experiment, item, occurrence, step, row, offset),
+        static and dynamic; written to a temporary file and renamed."""
+        tmp, dynamic = Path(path).with_suffix(".jsonl.tmp"), set(self.dynamic)
+        with open(tmp, "w") as f:
             for p in self.placements():
                 f.write(json.dumps({"experiment": p.experiment, "item": p.item, "occurrence": p.occurrence,
                                     "step": p.step, "row": p.row, "offset": p.offset,
                                     "position": (p.step * self.B + p.row) * self.T1 + p.offset,
-                                    "tokens": len(p.tokens)}) + "\n")
+                                    "tokens": len(p.tokens), "dynamic": p in dynamic}) + "\n")
+        os.replace(tmp, path)

@@ -129,7 +129,7 @@ def prepare_data(dcfg, root: Path, console: Console | None = None) -> PreparedDa
     if dcfg.world is not None:
         with console.status("generating the synthetic world"):
             write_world(dcfg.world, world_dir)
-        mix = {d: w for d, w in dcfg.world.mix.items() if w > 0}
+        mix = dcfg.world.source_weights()
         total = sum(mix.values())
         for split in splits:
             splits[split].update(_world_streams(world_dir, split, list(mix)))

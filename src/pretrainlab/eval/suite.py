@@ -16,6 +16,7 @@ import torch
 from pretrainlab.data.mixture import val_windows
 from pretrainlab.eval.generate import generate
 from pretrainlab.eval.loss import eval_loss
+from pretrainlab.eval.probes import probe_metric_names
 from pretrainlab.eval.qa import exact_match, multiple_choice
 from pretrainlab.eval.unigram import unigram_counts, unigram_loss
 
@@ -79,20 +80,24 @@ def sample_generations(model, tokenizer, prompts: list[str], n_tokens: int, seed
 
 def metric_names(cfg) -> set[str]:
     """Every key a run with RunConfig ``cfg`` writes to summary.json (to validate claims up front)."""
+    if getattr(cfg, "modality", "text") == "image":
+        from pretrainlab.run_config_image import image_metric_names
+
+        return image_metric_names(cfg)
     sources = [s.name for s in cfg.data.sources]
     if cfg.data.world is not None:
-        sources += [d for d, w in cfg.data.world.mix.items() if w > 0]
+        sources += list(cfg.data.world.source_weights())
     names = {"val/loss", "val/bpb", "baseline/unigram_loss", "baseline/unigram_bpb", "step", "tokens",
-             "train/loss", "train/tokens_per_s", "train/skipped_steps", "wall_s", "params", "params_non_embedding"}
+             "train/loss", "train/tokens_per_s", "train/skipped_steps", "wall_s", "params", "params_non_embedding",
+             "params_trainable", "optim/state_bytes"}
     names |= {f"val/{m}/{s}" for s in sources + list(cfg.eval.groups) for m in ("loss", "bpb")}
     if cfg.train.eval_every and cfg.train.eval_every < cfg.train.steps:
         names |= {f"first_eval/{n}" for n in names if n.startswith("val/")}
+    names |= {"train/flops", "train/flops_inherited"} | ({"grow/init_val/loss"} if cfg.train.grow else set())
+    if cfg.eval.loss_target is not None or cfg.eval.loss_target_from:
+        names |= {"val_loss_target", "flops_to/val_loss_target"}
     for probe in cfg.data.probes:
-        for k in probe.repeats:
-            if probe.kind == "contamination":
-                names.add(f"eval/contamination/{probe.name}/x{k}")
-            else:
-                names |= {f"eval/canary/{probe.name}/x{k}/exposure", f"eval/canary/{probe.name}/x{k}/extracted"}
+        names |= probe_metric_names(probe)
     if cfg.data.insertions or cfg.data.probes:
         names |= {"insertions/count", "insertions/token_fraction"}
     if cfg.data.world is not None:

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from pretrainlab.config import ConfigError, apply_overrides, from_dict, merge
-from pretrainlab.run_config import RunConfig
+from pretrainlab.run_config import build_run_config
 
 ClaimKind = Literal["greater", "less", "equivalent", "monotonic_decreasing", "monotonic_increasing"]
 
@@ -39,6 +39,9 @@ class StageConfig:
     init_from: str | None = None
     """An earlier stage of this arm (``pretrain``) or of another arm (``base/pretrain``)."""
     init_optimizer: bool = False
+    target_from: str | None = None
+    """A stage (as for init_from) whose final val/loss is this run's ``eval.loss_target``
+    (``flops_to/val_loss_target``); this run waits for it."""
 
 
 @dataclass
@@ -108,6 +111,8 @@ class ExperimentConfig:
             for i, st in enumerate(stages):
                 if st.init_from:
                     self._check_ref(arm, st.init_from, names[:i], f"arm '{arm}' stage '{st.name}' init_from")
+                if st.target_from:
+                    self._check_ref(arm, st.target_from, names[:i], f"arm '{arm}' stage '{st.name}' target_from")
         for claim in self.claims:
             for arm in claim.arms:
                 if arm not in self.arms:
@@ -137,6 +142,8 @@ class ExperimentConfig:
         data = copy.deepcopy(self.base)
         data = _apply(data, self.arms[arm].overrides)
         data = _apply(data, stage.overrides)
+        if stage.target_from:  # a placeholder until the plan points it at the target run's directory
+            data.setdefault("eval", {})["loss_target_from"] = stage.target_from
         data["seed"] = seed
         data["name"] = f"{self.name}/{arm}/{stage.name}/seed{seed}"
         return data
@@ -168,7 +175,7 @@ def build_experiment(data: dict) -> ExperimentConfig:
     for arm in exp.arms:
         for stage in exp.arm_stages(arm):
             try:
-                run_cfg = from_dict(RunConfig, exp.stage_config(arm, stage, exp.seeds[0]))
+                run_cfg = build_run_config(exp.stage_config(arm, stage, exp.seeds[0]))
             except ConfigError as e:
                 raise ConfigError(f"arm '{arm}' stage '{stage.name}': {e}") from None
             metrics[arm, stage.name] = metric_names(run_cfg)

@@ -56,7 +56,15 @@ def prepare_datasets(plan: Plan, out: Path, console: Console) -> dict[str, str]:
 
     roots: dict[str, str] = {}
     for key, job in plan.jobs.items():
-        dcfg = build_run_config(job.config).data
+        cfg = build_run_config(job.config)
+        if getattr(cfg, "modality", "text") == "image":  # one world cache (keyed by fingerprint) for all runs
+            from pretrainlab.worlds.image import build_image_world
+
+            for world in filter(None, (cfg.data.world, cfg.eval.world)):
+                build_image_world(world, out / "data" / "images")
+            roots[key] = str(out / "data" / "images")
+            continue
+        dcfg = cfg.data
         root = out / "data" / data_fingerprint(dcfg)
         if not (root / "prepared.json").exists():
             console.print(f"preparing data {root.name}")

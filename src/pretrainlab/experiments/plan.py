@@ -37,7 +37,7 @@ class Job:
         return json.loads((self.run_dir / "summary.json").read_text())
 
 
-def config_hash(config: dict, parent_key: str | None) -> str:
+def config_hash(config: dict, parent_key: str | None, target_key: str | None = None) -> str:
     """Hash of the *resolved* run config (defaults filled in), so changing a default re-runs the job."""
     from pretrainlab.config import to_dict
     from pretrainlab.run_config import build_run_config
@@ -50,6 +50,8 @@ def config_hash(config: dict, parent_key: str | None) -> str:
         node.pop(path[-1], None)
     if parent_key:
         data.setdefault("train", {})["init_from"] = f"job:{parent_key}"
+    if target_key:
+        data.setdefault("eval", {})["loss_target_from"] = f"job:{target_key}"
     return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()[:12]
 
 
@@ -79,9 +81,15 @@ def build_plan(exp: ExperimentConfig, out: Path) -> Plan:
             parent = resolve(p_arm, p_stage, seed)
             config.setdefault("train", {})["init_from"] = str(jobs[parent].run_dir)
             config["train"]["init_optimizer"] = stage.init_optimizer
-        key = config_hash(config, parent)
+        target = None
+        if stage.target_from:
+            t_arm, t_stage = stage.target_from.split("/", 1) if "/" in stage.target_from else (arm, stage.target_from)
+            target = resolve(t_arm, t_stage, seed)
+            config["eval"]["loss_target_from"] = str(jobs[target].run_dir)
+        key = config_hash(config, parent, target)
         if key not in jobs:
-            jobs[key] = Job(key, config, out / "runs" / f"{stage_name}-seed{seed}-{key}", [parent] if parent else [])
+            deps = [k for k in (parent, target) if k]
+            jobs[key] = Job(key, config, out / "runs" / f"{stage_name}-seed{seed}-{key}", deps)
         jobs[key].uses.append((arm, stage_name, seed))
         index[arm, stage_name, seed] = key
         return key

@@ -11,8 +11,18 @@ import difflib
 from types import ModuleType
 
 from pretrainlab.recipes import quickstart, rewarm, spt
+from pretrainlab.recipes import afriquellm, syne_cpt
+from pretrainlab.recipes import davinci, pretrainers_guide, tinyhelen_leaner
+from pretrainlab.recipes import train_once
+from pretrainlab.recipes import bert2bert
+from pretrainlab.recipes import memeff_pt
 
 RECIPES: dict[str, ModuleType] = {m.NAME: m for m in (quickstart, rewarm, spt)}
+RECIPES.update({m.NAME: m for m in (afriquellm, syne_cpt)})
+RECIPES.update({m.NAME: m for m in (pretrainers_guide, tinyhelen_leaner, davinci)})
+RECIPES[train_once.NAME] = train_once
+RECIPES[bert2bert.NAME] = bert2bert
+RECIPES[memeff_pt.NAME] = memeff_pt
 SIZES = ("tiny", "full")
 
 

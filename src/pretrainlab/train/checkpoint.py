@@ -8,6 +8,7 @@ A checkpoint is a directory ``checkpoints/step_000200/`` holding::
     trainer_state.json     step, tokens, NaN-guard counters, timing
     optimizer.pt           optimizer state keyed by parameter name (loads with weights_only=True)
     rng.pt                 RNG states (weights_only loadable)
+    preprocessing.json     image runs: input size, interpolation, mean/std, bands (eval/features.py)
 
 It is written to ``step_000200.tmp`` and renamed into place, so a crash never leaves a half-written
 checkpoint that looks complete. Only the newest ``keep_last`` are kept.
@@ -54,7 +55,8 @@ def _dedup_shared(sd: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
 
 def save_checkpoint(root: Path, model: torch.nn.Module, optimizer: torch.optim.Optimizer | None,
                     state: TrainState, tokenizer_path: Path | None, keep_last: int = 2,
-                    is_main: bool = True) -> Path:
+                    is_main: bool = True, extra_files: dict[str, str] | None = None) -> Path:
+    """``extra_files``: name -> text written into the checkpoint too (e.g. image runs' preprocessing.json)."""
     final = root / f"step_{state.step:06d}"
     model_sd = get_model_state_dict(_unwrap(model), options=FULL)
     optim_sd = get_optimizer_state_dict(_unwrap(model), optimizer, options=FULL) if optimizer else None
@@ -66,7 +68,10 @@ def save_checkpoint(root: Path, model: torch.nn.Module, optimizer: torch.optim.O
     tmp.mkdir()
     save_file(_dedup_shared(model_sd), str(tmp / "model.safetensors"), metadata={"format": "pt"})
     cfg = _inner(model).cfg
-    (tmp / "model_config.json").write_text(json.dumps({"family": "decoder", **asdict(cfg)}, indent=1))
+    family = getattr(_inner(model), "family", "decoder")
+    (tmp / "model_config.json").write_text(json.dumps({"family": family, **asdict(cfg)}, indent=1))
+    for name, text in (extra_files or {}).items():
+        (tmp / name).write_text(text)
     if tokenizer_path is not None and Path(tokenizer_path).exists():
         shutil.copy(tokenizer_path, tmp / "tokenizer.json")
     (tmp / "trainer_state.json").write_text(json.dumps(state.to_json(), indent=1))

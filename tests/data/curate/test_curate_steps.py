@@ -168,6 +168,14 @@ def test_toxicity_lexicon_and_classifier(tmp_path):
     assert run(clf, [doc(texts[0]), doc(texts[1])])[1].dropped == {"toxic_classifier": 1}
 
 
+def test_inverse_toxicity_keeps_only_toxic_docs_of_its_domains():
+    docs = [labelled(GOOD, 0, domain="dialog"), labelled(GOOD + " You grelk!", 1, toxic=1, domain="dialog"),
+            labelled(GOOD, 2, domain="story")]
+    out, stats = run(Toxicity(ToxicityConfig(markers=["grelk"], invert=True, domains=["dialog"])), docs)
+    assert [d["meta"]["id"] for d in out] == ["d1", "d2"]
+    assert stats.dropped == {"inverse_toxicity": 1} and stats.skipped_domain == 1
+
+
 def test_toxicity_without_markers_explains(monkeypatch):
     from pretrainlab.data.curate import toxicity
 

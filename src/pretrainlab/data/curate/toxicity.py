@@ -10,6 +10,10 @@
   = toxic; documents scoring ``>= threshold`` are dropped with reason ``toxic_classifier``.
 
 The report scores this step against the world's ``meta.toxic`` labels.
+
+``invert: true`` is Longpre et al.'s *inverse* toxicity filter (arXiv 2305.13169): it drops the
+documents the filter would keep (reason ``inverse_toxicity``) and keeps the toxic ones; restrict it
+with ``domains: [...]`` to remove the least toxic documents of those domains only.
 """
 
 from __future__ import annotations
@@ -41,6 +45,8 @@ class ToxicityConfig(StepConfig):
     """Classifier score at or above which a document is dropped."""
     score_field: str | None = "toxicity_score"
     """``meta`` key for the classifier score (None: do not store)."""
+    invert: bool = False
+    """Inverse filter: keep only the documents the filter would drop (see module docstring)."""
 
     def validate(self) -> None:
         if self.model is not None:
@@ -81,6 +87,12 @@ class Toxicity(Step):
         self.model = HashedLogReg.load(self.cfg.model) if self.cfg.model else None
 
     def apply(self, doc: dict, stats: StepStats) -> str | None:
+        reason = self._reason(doc, stats)
+        if self.cfg.invert:
+            return None if reason else "inverse_toxicity"
+        return reason
+
+    def _reason(self, doc: dict, stats: StepStats) -> str | None:
         cfg, text = self.cfg, doc["text"]
         if self._regex is not None:
             hits = len(self._regex.findall(text))

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from pretrainlab.train.callbacks.base import Callback
 
 
 class MetricsLogger(Callback):
-    def __init__(self, path: Path, every: int):
-        self.path, self.every = Path(path), max(1, every)
+    def __init__(self, path: Path, every: int, flops: Callable[[int], float] | None = None):
+        """``flops``: tokens trained so far -> cumulative training FLOPs, logged as ``train/flops``."""
+        self.path, self.every, self.flops = Path(path), max(1, every), flops
         self.t_start = time.time()
         self._window: list[dict] = []
 
@@ -34,5 +36,6 @@ class MetricsLogger(Callback):
                 "train/tokens": trainer.state.tokens,
                 "train/tokens_per_s": trainer.tokens_per_step / max(step_s, 1e-9),
                 "elapsed_s": round(time.time() - self.t_start, 3),
+                **({"train/flops": self.flops(trainer.state.tokens)} if self.flops else {}),
             })
             self._window = []

@@ -47,6 +47,10 @@ class TextWorldConfig:
     """Years over which facts are simulated (employer timelines, populations, CEOs)."""
     train_years: tuple[int, int] = (2000, 2014)
     """Docs (train and val) are stamped with a year in this range; later years are unseen."""
+    val_years: tuple[int, int] | None = None
+    """Data age (Longpre et al. 2023): stamp val docs with a year in this range instead of
+    ``train_years``. Val docs then depend only on ``val_years`` (not on ``train_years``), so worlds
+    with different ``train_years`` share the same val docs. None: ``train_years``."""
     drift_rate: float = 0.08
     """Chance per person-year of changing employer (and so home city)."""
     bio_multiplicity: int = 2
@@ -98,12 +102,28 @@ class TextWorldConfig:
     """Fraction of language docs written as English/translation line pairs."""
     parallel_eval_n: int = 100
     """Sentence pairs in each parallel_<name> eval set."""
+    translated: dict[str, float] = field(default_factory=dict)
+    """Fraction of all docs per English domain rendered in every language as domain <domain>_<name>
+    (e.g. {"qa": 0.05}: fact QA lines in Zorbish as qa_zorbish), split evenly over the languages."""
     rewriter: str | None = None
     """Name of a rewriter in ``rewrite.REWRITERS`` applied to every doc ("simplify")."""
     provenance_tags: bool = False
     """Prefix every doc with "<src=DOMAIN> " (Physics of LMs 3.3)."""
     noise_src_tag: str = ""
     """If set (e.g. "junk"), noisy docs are tagged <src=noise_src_tag> instead of their domain."""
+
+    def source_weights(self) -> dict[str, float]:
+        """Every domain that can get documents -> its share of the corpus: ``mix`` (> 0, normalized), then
+        ``lang_<name>`` and the ``translated`` domains ``<domain>_<name>`` of each language."""
+        names = [spec.partition(":")[0] for spec in self.languages]
+        lang_total = (self.language_frac if names else 0.0) + sum(self.translated.values())
+        total = sum(w for w in self.mix.values() if w > 0)
+        out = {d: (1 - lang_total) * w / total for d, w in self.mix.items() if w > 0}
+        for name in names:
+            if self.language_frac > 0:
+                out[f"lang_{name}"] = self.language_frac / len(names)
+            out |= {f"{d}_{name}": w / len(names) for d, w in self.translated.items() if w > 0}
+        return out
 
     def validate(self) -> None:
         """Raise ``ValueError`` with a clear message if any value is out of range."""
@@ -114,6 +134,10 @@ class TextWorldConfig:
         _check(0 < n_val < self.n_docs, f"val_frac={self.val_frac} leaves an empty split")
         for name in ("years", "train_years", "arith_digits", "name_syllables"):
             _check_range(name, getattr(self, name))
+        if self.val_years is not None:
+            _check_range("val_years", self.val_years)
+            _check(self.years[0] <= self.val_years[0] and self.val_years[1] <= self.years[1],
+                   f"val_years {tuple(self.val_years)} must lie inside years {tuple(self.years)}")
         _check(self.years[0] <= self.train_years[0] and self.train_years[1] <= self.years[1],
                f"train_years {tuple(self.train_years)} must lie inside years {tuple(self.years)}")
         _check(self.n_people >= 10, f"n_people must be >= 10, got {self.n_people}")
@@ -152,6 +176,13 @@ def _check_knobs(cfg: TextWorldConfig) -> None:
     _check(all(v >= 0 for v in cfg.noise_types.values()), "noise_types weights must be >= 0")
     _check(cfg.noise_rate == 0 or sum(cfg.noise_types.values()) > 0,
            "noise_rate > 0 but every noise_types weight is 0")
+    unknown = sorted(set(cfg.translated) - set(DOMAIN_NAMES))
+    _check(not unknown, f"translated has unknown domains {unknown}; valid: {list(DOMAIN_NAMES)}")
+    _check(all(v >= 0 for v in cfg.translated.values()), "translated fractions must be >= 0")
+    _check(not any(cfg.translated.values()) or bool(cfg.languages),
+           "translated is set but languages is empty; add a language, e.g. languages: [zorbish]")
+    lang_total = (cfg.language_frac if cfg.languages else 0.0) + sum(cfg.translated.values())
+    _check(lang_total <= 1.0, f"language_frac + sum(translated) must be <= 1, got {lang_total}")
     from .languages import check_specs
     from .rewrite import REWRITERS
 

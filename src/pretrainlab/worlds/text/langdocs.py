@@ -6,6 +6,9 @@
   ``"English: <sentence>"`` then ``"Zorbish: <translation>"``. Meta: ``lang`` (the name),
   ``source_domain`` (story or encyclopedia), ``parallel`` (bool), plus the source's own labels.
   Encyclopedia articles pick a random person, city or company (bios use phrasing 0).
+* Domains ``<domain>_<name>`` (``translated``, e.g. ``qa_zorbish``, ``arithmetic_zorbish``): a
+  ``<domain>`` document translated whole (synthetic QA or math in the second language), with the
+  same meta as above (``source_domain`` = the English domain, ``parallel`` False).
 * Eval set ``parallel_<name>``: ``parallel_eval_n`` sentence pairs ``{"en", "xx", "prompt":
   "English: <en>\\nZorbish:", "answer": " <xx>"}`` drawn from fresh stories with the eval RNG. The
   sentences are template sentences, so they are *not* held out from training: the set measures
@@ -47,6 +50,14 @@ def generate(world, rng, ctx: DocContext, lang) -> Draft:
     text = parallel_text(lang, draft.text) if parallel else lang.translate(draft.text)
     labels = {**draft.labels, "lang": lang.name, "source_domain": source, "parallel": parallel}
     return Draft(text, draft.entities, labels)
+
+
+def translated(world, rng, ctx: DocContext, lang, source: str) -> Draft:
+    """One ``<source>_<name>`` document (``TextWorldConfig.translated``): a ``source`` document
+    generated as in English (its own slot sequence) and translated, e.g. fact QA lines in Zorbish."""
+    draft = DOMAINS[source].generate(world, rng, ctx)
+    labels = {**draft.labels, "lang": lang.name, "source_domain": source, "parallel": False}
+    return Draft(lang.translate(draft.text), draft.entities, labels)
 
 
 def parallel_eval(world, lang) -> list[dict]:

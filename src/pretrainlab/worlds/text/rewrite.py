@@ -25,10 +25,19 @@ encyclopedia, dialog; other domains pass through unchanged):
 
 Word salad, foreign and short documents cannot be repaired and stay as they are. Tokens holding
 PII values or toxicity markers are never changed.
+
+``Completer`` ("complete") is daVinci-LLM's L5 *cognitive completion* (arXiv 2603.27164 per
+METHODS-2 #19): it makes the implicit reasoning of answer-only arithmetic explicit. After each plain
+problem line ``Q: a op b = ? A: c`` of an arithmetic document it inserts the worked steps from the
+generator's ground truth, by place value: ``37 + 48 = 30 + 40 + 7 + 8 = 70 + 15 = 85``,
+``85 - 37 = 85 - 30 - 7 = 55 - 7 = 48``, ``48 * 37 = 48 * 30 + 48 * 7 = 1440 + 336 = 1776``. The
+problem line is unchanged (the answer still follows ``A:``, so answer-first evaluation is
+unaffected); word problems and other domains pass through.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Callable, Protocol
 
 from .domains import PROSE_DOMAINS
@@ -148,7 +157,62 @@ class Simplifier:
         return "".join(tokens)
 
 
-REWRITERS: dict[str, Callable[..., Rewriter]] = {"simplify": Simplifier}
+PROBLEM_RE = re.compile(r"^Q: (\d+) ([-+*]) (\d+) = \? A: (-?\d+)$")
+
+
+def _parts(n: int) -> list[int]:
+    """Place-value parts of ``n``, largest first, zeros dropped (``307 -> [300, 7]``)."""
+    digits = str(n)
+    parts = [int(d) * 10 ** (len(digits) - 1 - k) for k, d in enumerate(digits) if d != "0"]
+    return parts or [0]
+
+
+def worked_steps(a: int, op: str, b: int) -> str:
+    """The worked solution of ``a op b`` by place value (see module docstring)."""
+    pa, pb = _parts(a), _parts(b)
+    if op == "+":
+        tens = pa[:-1] + pb[:-1]
+        units = [pa[-1], pb[-1]]
+        terms = " + ".join(str(x) for x in tens + units)
+        mid = f"{sum(tens)} + {sum(units)}" if tens else None
+        chain = [f"{a} + {b}", terms] + ([mid] if mid else []) + [str(a + b)]
+    elif op == "-":
+        chain, rest = [f"{a} - {b}", " - ".join([str(a)] + [str(x) for x in pb])], a
+        for k, x in enumerate(pb[:-1]):
+            rest -= x
+            chain.append(" - ".join([str(rest)] + [str(y) for y in pb[k + 1:]]))
+        chain.append(str(a - b))
+    else:  # split the operand with several places (b unless only a has several)
+        split_a = len(pb) == 1 and len(pa) > 1
+        products = [x * b for x in pa] if split_a else [a * x for x in pb]
+        chain = [f"{a} * {b}", " + ".join(f"{x} * {b}" for x in pa) if split_a
+                 else " + ".join(f"{a} * {x}" for x in pb)]
+        if len(products) > 1:
+            chain.append(" + ".join(str(p) for p in products))
+        chain.append(str(a * b))
+    out = [chain[0]] + [c for i, c in enumerate(chain[1:], 1) if c != chain[i - 1]]
+    return " = ".join(out)
+
+
+class Completer:
+    """L5 cognitive completion of arithmetic docs (module docstring); other docs pass through."""
+
+    def __init__(self, world=None):
+        self.world = world
+
+    def __call__(self, doc: dict) -> dict:
+        if doc["meta"].get("domain") != "arithmetic":
+            return doc
+        lines = []
+        for line in doc["text"].split("\n"):
+            lines.append(line)
+            m = PROBLEM_RE.match(line.strip())
+            if m:
+                lines.append(worked_steps(int(m[1]), m[2], int(m[3])))
+        return {"text": "\n".join(lines), "meta": doc["meta"]}
+
+
+REWRITERS: dict[str, Callable[..., Rewriter]] = {"simplify": Simplifier, "complete": Completer}
 """Rewriter factories by name; each is called with the world and returns a ``Rewriter``."""
 
 

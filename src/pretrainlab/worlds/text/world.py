@@ -6,7 +6,7 @@ into train and test groups, and plans every document's domain (``plan.SplitPlan`
 in any order or in parallel and still be byte-identical.
 
 A document is ``{"text": str, "meta": {...}}``; ``meta`` always has id, split, domain, year (in
-``train_years``, for train and val alike), entities (ids of every entity mentioned) and the labels
+``train_years``; val: ``val_years`` if set), entities (ids of every entity mentioned) and the labels
 the corpus knobs set (``knobs.py``): ``noise`` (None or the noise type), ``toxic`` (0/1), ``pii``
 (0/1) and ``dup_of`` (None or the original's id); knobs add more keys only when they fire
 (``toxic_markers``, ``pii_values``, ``dup_kind``...). With ``languages`` configured every doc also
@@ -54,7 +54,10 @@ class TextWorld:
         self.train_people, self.test_people = groups
         self.qa_facts: list[Fact] = pretrain_facts(cfg.seed, self.train_people, cfg.qa_in_pretrain)
         self.lang_domains = {f"lang_{parse_spec(s)[0]}": parse_spec(s)[0] for s in cfg.languages}
-        self.domain_names: tuple[str, ...] = DOMAIN_NAMES + tuple(self.lang_domains)
+        self.translated_domains = {f"{d}_{name}": (d, name) for name in self.lang_domains.values()
+                                   for d, w in cfg.translated.items() if w > 0}
+        self.domain_names: tuple[str, ...] = (DOMAIN_NAMES + tuple(self.lang_domains)
+                                              + tuple(self.translated_domains))
         self.weights = self._weights()
         self._cum = cumulative([self.weights[d] for d in self.domain_names])
         self.knobs = Knobs(self)
@@ -75,8 +78,13 @@ class TextWorld:
         weights = {d: w / total for d, w in raw.items()}
         if self.lang_domains:  # language docs take language_frac of the corpus, split evenly
             frac = self.cfg.language_frac
-            weights = {d: w * (1 - frac) for d, w in weights.items()}
-            weights.update({d: frac / len(self.lang_domains) for d in self.lang_domains})
+            n = len(self.lang_domains)
+            tr = {d: self.cfg.translated[src] / n for d, (src, _) in self.translated_domains.items()}
+            if not self.qa_facts:
+                tr = {d: 0.0 if self.translated_domains[d][0] == "qa" else w for d, w in tr.items()}
+            weights = {d: w * (1 - frac - sum(self.cfg.translated.values())) for d, w in weights.items()}
+            weights.update({d: frac / n for d in self.lang_domains})
+            weights.update(tr)
         return weights
 
     # -- planning ---------------------------------------------------------------------------
@@ -129,12 +137,16 @@ class TextWorld:
         plan = self._check_index(split, i)
         rng = doc_rng(self.cfg.seed, split, i)
         d = pick_weighted(rng, self._cum)  # the same first draw as the plan's
-        year = rng.randint(*self.cfg.train_years)
+        years = self.cfg.val_years if split == "val" and self.cfg.val_years else self.cfg.train_years
+        year = rng.randint(*years)
         domain = self.domain_names[d]
         ctx = DocContext(split, i, plan.slot[i], year)
         if domain in self.lang_domains:
             lang = self.knobs.languages[self.lang_domains[domain]]
             draft = langdocs.generate(self, rng, ctx, lang)
+        elif domain in self.translated_domains:
+            source, name = self.translated_domains[domain]
+            draft = langdocs.translated(self, rng, ctx, self.knobs.languages[name], source)
         else:
             draft = DOMAINS[domain].generate(self, rng, ctx)
         meta = {"id": f"{split}-{i:06d}", "split": split, "domain": domain, "year": year,

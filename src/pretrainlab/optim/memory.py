@@ -1,0 +1,32 @@
+"""Memory accounting for memory-efficient pretraining (METHODS-2 #31): what a run's optimizer holds and
+how many parameters it trains, measured from the live objects (not estimated).
+
+* ``optim/state_bytes``: bytes of every tensor in ``optimizer.state`` (Adam moments, GaLore projectors,
+  step counters). Sharded (FSDP) tensors count with their global size. AdamW keeps 2 x 4 bytes per trainable fp32 parameter; GaLore 2 r n + m r per projected
+  m x n weight (m >= n); a low-rank layer trains (and keeps moments for) r (m + n) values.
+* ``params_trainable``: parameters with ``requires_grad`` (tied weights counted once); ReLoRA's frozen W0
+  counts in ``params`` but not here.
+"""
+
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+
+def optimizer_state_bytes(optimizer: torch.optim.Optimizer) -> int:
+    total = 0
+    for state in optimizer.state.values():
+        for v in state.values():
+            if isinstance(v, torch.Tensor):
+                total += v.numel() * v.element_size()
+    return total
+
+
+def trainable_params(model: nn.Module) -> int:
+    seen, n = set(), 0
+    for p in model.parameters():
+        if p.requires_grad and id(p) not in seen:
+            seen.add(id(p))
+            n += p.numel()
+    return n

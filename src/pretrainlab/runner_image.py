@@ -1,0 +1,316 @@
+"""Execute one image run: world -> backbone + objective -> train (the one loop) -> transfer probes -> report.
+
+Run directory (as for text runs)::
+
+    config.yaml, metrics.jsonl, summary.json, plots/*.png, report.md, report.html
+    checkpoints/step_N/   model.safetensors (``backbone.*`` and ``objective.*``: heads, decoder, teacher,
+                          queue, centre, memory bank), model_config.json (family = vit | resnet),
+                          preprocessing.json, optimizer.pt, trainer_state.json, rng.pt
+    data/                 the image world cache (``image_<kind>_<fingerprint>.npz``), unless data_root is given
+
+The batch at (step, micro) is a pure function of (seed, step, micro): image positions ``step * B + j`` walk
+seeded per-epoch permutations of the train split, each view is ``augment(x, seed, step, index, view)``
+(data/image_augment.py), then resized and normalised exactly as ``preprocessing.json`` records, so the
+probes see what the backbone was trained on. Trainer, checkpoints, resume and callbacks are the text path's.
+"""
+
+from __future__ import annotations
+
+import inspect
+import json
+import os
+import time
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import torch
+from rich.console import Console
+from torch import nn
+
+from pretrainlab.config import save_yaml
+from pretrainlab.data.image_augment import augment, normalize, resize, to_float
+from pretrainlab.eval import report
+from pretrainlab.eval.features import Preprocessing, extract_features
+from pretrainlab.eval.finetune import finetune
+from pretrainlab.eval.knn import knn_eval
+from pretrainlab.eval.linear_probe import linear_probe
+from pretrainlab.eval.ncm import ncm_eval
+from pretrainlab.models import MODELS
+from pretrainlab.run_config_image import ImageRunConfig, metric_key, model_config, objective_params
+from pretrainlab.train import checkpoint as ckpt
+from pretrainlab.train.callbacks import Checkpointer, MetricsLogger, PeriodicEval, ProgressBar
+from pretrainlab.train.loop import Trainer
+from pretrainlab.train.state import TrainState, set_rng_state
+from pretrainlab.worlds.image import build_image_world
+
+
+class ImageTask(nn.Module):
+    """Backbone + objective as one module: one state dict, one optimizer, one gradient clip."""
+
+    def __init__(self, backbone: nn.Module, objective: nn.Module, family: str):
+        super().__init__()
+        self.backbone, self.objective, self.family, self.cfg = backbone, objective, family, backbone.cfg
+
+    def trainable_parameters(self) -> list[nn.Parameter]:
+        seen, out = set(), []
+        for p in [*self.backbone.parameters(), *self.objective.trainable_parameters()]:
+            if p.requires_grad and id(p) not in seen:
+                seen.add(id(p))
+                out.append(p)
+        return out
+
+
+def _call_objective(task: ImageTask, batch: dict):
+    return task.objective(task.backbone, batch)
+
+
+def build_task(cfg: ImageRunConfig, data, device: torch.device) -> tuple[ImageTask, Preprocessing]:
+    size = cfg.data.augment.size or cfg.data.world.size
+    family, mcfg = model_config(cfg.model, in_chans=data.channels, image_size=size)
+    if mcfg.in_chans != data.channels:
+        raise ValueError(f"model.in_chans={mcfg.in_chans} but world '{cfg.data.world.kind}' has {data.channels} "
+                         f"channels; drop model.in_chans or set data.world.channels")
+    torch.manual_seed(cfg.seed)
+    backbone = MODELS[family][1](mcfg)
+    cls, params = objective_params(cfg.objective)
+    if "seed" in inspect.signature(cls.__init__).parameters:
+        params.setdefault("seed", cfg.seed)
+    objective = cls(backbone, num_classes=data.num_classes, multilabel=data.multilabel, **params)
+    input_size = getattr(backbone.cfg, "image_size", None) or size
+    dtype = str(data.splits["train"].images.dtype)
+    prep = Preprocessing.from_world(data.preprocessing, data.channels, dtype, input_size)
+    return ImageTask(backbone, objective, family).to(device), prep
+
+
+def build_optimizer(task: ImageTask, tc) -> torch.optim.AdamW:
+    """AdamW over backbone + objective-trainable parameters (never teachers); no decay on 1-D parameters."""
+    params = task.trainable_parameters()
+    groups = [{"params": [p for p in params if p.dim() >= 2], "weight_decay": tc.weight_decay},
+              {"params": [p for p in params if p.dim() < 2], "weight_decay": 0.0}]
+    fused = params[0].device.type == "cuda"
+    return torch.optim.AdamW(groups, lr=tc.lr, betas=tc.betas, **({"fused": True} if fused else {"foreach": True}))
+
+
+@lru_cache(maxsize=4)
+def _epoch_perm(seed: int, epoch: int, n: int) -> np.ndarray:
+    return np.random.default_rng([seed, epoch]).permutation(n)
+
+
+def sample_indices(seed: int, step: int, batch_size: int, n: int) -> np.ndarray:
+    """Train indices of step ``step``: positions ``step * B + j`` through seeded per-epoch permutations."""
+    pos = step * batch_size + np.arange(batch_size)
+    return np.array([_epoch_perm(seed, int(p // n), n)[p % n] for p in pos], dtype=np.int64)
+
+
+def make_get_batch(cfg: ImageRunConfig, split, prep: Preprocessing, n_views: int, device: torch.device):
+    tc, aug = cfg.train, cfg.data.augment
+    per = tc.batch_size // tc.grad_accum
+
+    def get_batch(step: int, micro: int) -> dict:
+        idx = sample_indices(cfg.seed, step, tc.batch_size, len(split))[micro * per:(micro + 1) * per]
+        x, index = to_float(split.images[idx], prep.scale), torch.from_numpy(idx)
+        views = [normalize(resize(augment(x, aug, cfg.seed, step, index, view=v), prep.size, prep.interpolation),
+                           prep.mean, prep.std).to(device, non_blocking=True) for v in range(n_views)]
+        return {"views": views, "labels": torch.as_tensor(split.labels[idx]).to(device), "index": index.to(device),
+                "step": step}
+
+    return get_batch
+
+
+class ImageCheckpointer(Checkpointer):
+    """The text Checkpointer, plus preprocessing.json in every checkpoint."""
+
+    def __init__(self, root: Path, every: int, keep_last: int, prep: Preprocessing):
+        super().__init__(root, every, keep_last, None)
+        self.prep = prep
+
+    def save(self, trainer) -> Path:
+        return ckpt.save_checkpoint(self.root, trainer.model, trainer.optimizer, trainer.state, None,
+                                    self.keep_last, extra_files={"preprocessing.json": self.prep.to_json()})
+
+
+def _start_state(cfg: ImageRunConfig, out: Path, resume: bool, task: ImageTask, optimizer, console) -> TrainState:
+    from pretrainlab.runner import RunError
+
+    existing = ckpt.list_checkpoints(out / "checkpoints")
+    if resume and existing:
+        ckpt.load_weights(task, existing[-1])
+        ckpt.load_optimizer(optimizer, existing[-1], task)
+        state, rng = ckpt.load_state(existing[-1])
+        set_rng_state(rng)
+        console.print(f"resuming from {existing[-1]} (step {state.step})")
+        return state
+    if existing:
+        raise RunError(f"{out} already holds a run (checkpoints up to {existing[-1].name}); "
+                       "pass --resume to continue it, or choose another --out")
+    if cfg.train.init_from:
+        _init_from(task, optimizer, ckpt.resolve_checkpoint(cfg.train.init_from), cfg.train.init_optimizer)
+        console.print(f"initialised from {cfg.train.init_from}")
+    return TrainState()
+
+
+def _init_from(task: ImageTask, optimizer, src: Path, with_optimizer: bool) -> None:
+    """The backbone (always) and, when the objective matches, the objective state and optimizer too."""
+    from safetensors.torch import load_file
+
+    sd = load_file(str(src / "model.safetensors"))
+    if set(sd) == set(task.state_dict()):
+        ckpt.load_weights(task, src)
+        if with_optimizer:
+            ckpt.load_optimizer(optimizer, src, task)
+        return
+    task.backbone.load_state_dict({k[len("backbone."):]: v for k, v in sd.items() if k.startswith("backbone.")})
+
+
+def _trim_metrics(path: Path, step: int) -> None:
+    if path.exists():
+        keep = [ln for ln in path.read_text().splitlines() if ln.strip() and json.loads(ln)["step"] <= step]
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text("".join(ln + "\n" for ln in keep))
+        os.replace(tmp, path)
+
+
+def execute_image(cfg: ImageRunConfig, out: str | Path, resume: bool = False, console: Console | None = None,
+                  extra_callbacks: list | None = None, data_root: str | Path | None = None) -> dict:
+    """Run image config ``cfg`` into ``out`` and return the summary (``data_root``: shared world cache)."""
+    console = console or Console(stderr=True)
+    out, t_start, tc = Path(out), time.time(), cfg.train
+    if int(os.environ.get("WORLD_SIZE", "1")) > 1:
+        raise NotImplementedError("image runs are single-process for now; run without torchrun")
+    torch.set_num_threads(tc.threads or os.cpu_count() or 1)
+    device = torch.device(("cuda" if torch.cuda.is_available() else "cpu") if tc.device == "auto" else tc.device)
+    out.mkdir(parents=True, exist_ok=True)
+    save_yaml(cfg, out / "config.yaml")
+    cache = Path(data_root) if data_root else out / "data"
+    with console.status("building image world"):
+        data = build_image_world(cfg.data.world, cache)
+    task, prep = build_task(cfg, data, device)
+    optimizer = build_optimizer(task, tc)
+    state = _start_state(cfg, out, resume, task, optimizer, console)
+    _trim_metrics(out / "metrics.jsonl", state.step)
+    eval_data = build_image_world(cfg.eval.world, cache) if cfg.eval.world else data
+
+    logger = MetricsLogger(out / "metrics.jsonl", tc.log_every)
+    trainer = Trainer(model=torch.compile(task) if tc.compile else task, objective=_call_objective,
+                      optimizer=optimizer, get_batch=make_get_batch(cfg, data.splits["train"], prep,
+                                                                    task.objective.n_views, device),
+                      cfg=tc, device=device, state=state, tokens_per_step=tc.batch_size)
+    trainer.callbacks = [
+        logger,
+        PeriodicEval(cfg.eval.knn_every, lambda: periodic_knn(cfg, task.backbone, prep, data, device), logger.write),
+        ImageCheckpointer(out / "checkpoints", tc.ckpt_every, tc.keep_last, prep),
+        *(extra_callbacks or []),
+    ]
+    if tc.progress:
+        trainer.callbacks.insert(0, ProgressBar(cfg.name))
+    if state.step < tc.steps or tc.steps == 0:
+        trainer.fit()
+
+    with console.status("transfer evaluation"):
+        summary = evaluate_image(cfg, task.backbone, prep, eval_data, device)
+    logger.write({"step": trainer.state.step, **{k: v for k, v in summary.items() if k.startswith("eval/")}})
+    st = trainer.state
+    summary.update({"name": cfg.name, "data_dir": str(cache), "world": data.fingerprint, "step": st.step,
+                    "images": st.tokens, "train/loss": st.last_loss,
+                    "train/images_per_s": st.tokens / max(st.train_time_s, 1e-9),
+                    "train/skipped_steps": len(st.skipped_steps), "wall_s": time.time() - t_start,
+                    "params": task.backbone.num_params(),
+                    "params_trainable": sum(p.numel() for p in task.trainable_parameters())})
+    finish_image(out, cfg, summary)
+    return summary
+
+
+@torch.no_grad()
+def periodic_knn(cfg: ImageRunConfig, backbone, prep: Preprocessing, data, device) -> dict:
+    """``val/knn/top1`` (or mAP) of the current backbone, bank = the first ``knn_max_train`` train images."""
+    ec, tr, va = cfg.eval, data.splits[cfg.eval.train_split], data.splits[cfg.eval.val_split]
+    n = ec.knn_max_train or len(tr)
+    bank = extract_features(backbone, tr.images[:n], prep, ec.batch_size, device)
+    val = extract_features(backbone, va.images, prep, ec.batch_size, device)
+    r = knn_eval(bank, torch.as_tensor(tr.labels[:n]), {"val": (val, torch.as_tensor(va.labels))},
+                 data.num_classes, ec.knn_k, ec.knn_temperature)["val"]
+    return {f"val/knn/{m}": v for m, v in r.items() if m != "n_classes_skipped"}
+
+
+def evaluate_image(cfg: ImageRunConfig, backbone, prep: Preprocessing, data, device) -> dict:
+    """The configured transfer protocols on ``data`` (the eval world); flat ``eval/...`` keys."""
+    ec = cfg.eval
+    apply = ec.preprocessing == "checkpoint"
+    tests = list(ec.test_splits) or sorted(s for s in data.splits if s.startswith("test"))
+    missing = [s for s in [ec.train_split, ec.val_split, *tests] if s not in data.splits]
+    if missing:
+        raise ValueError(f"eval: splits {missing} not in the eval world (it has {sorted(data.splits)}); "
+                         "set eval.train_split / eval.val_split / eval.test_splits")
+    n = ec.max_train or len(data.splits[ec.train_split])
+    raw = {s: (data.splits[s].images[:n] if s == ec.train_split else data.splits[s].images,
+               torch.as_tensor(data.splits[s].labels[:n] if s == ec.train_split else data.splits[s].labels))
+           for s in [ec.train_split, ec.val_split, *tests]}
+    feats = {s: (extract_features(backbone, x, prep, ec.batch_size, device, apply), y) for s, (x, y) in raw.items()}
+    train, val = feats[ec.train_split], feats[ec.val_split]
+    evals = {s: feats[s] for s in tests}
+    out: dict = {}
+    for p in ec.protocols:
+        t0 = time.time()
+        if p in ("linear", "multilabel"):
+            if p == "multilabel" and not data.multilabel:
+                raise ValueError("eval.protocols: multilabel needs a multi-label eval world; drop it")
+            r = linear_probe(train, val, evals, data.num_classes, tuple(ec.linear_wd))
+        elif p == "knn":
+            r = knn_eval(*train, {ec.val_split: val, **evals}, data.num_classes, ec.knn_k, ec.knn_temperature)
+        elif p == "ncm":
+            if data.multilabel:
+                raise ValueError("eval.protocols: ncm needs single-label classes; the eval world is multi-label")
+            r = ncm_eval(*train, {ec.val_split: val, **evals}, data.num_classes)
+        else:
+            r = finetune(backbone, prep, {"train": raw[ec.train_split], "val": raw[ec.val_split]},
+                         {s: raw[s] for s in tests}, data.num_classes, tuple(ec.finetune_lrs), ec.finetune_epochs,
+                         ec.finetune_batch_size, ec.finetune_layer_decay, seed=cfg.seed, device=device,
+                         apply_preprocessing=apply)
+        out.update(flatten(p, r, ec.val_split))
+        out[f"time/eval/{p}_s"] = time.time() - t0
+    return out
+
+
+def is_image_run(run_dir: str | Path) -> bool:
+    from pretrainlab.config import load_yaml
+
+    path = Path(run_dir) / "config.yaml"
+    return path.exists() and load_yaml(path).get("modality") == "image"
+
+
+def eval_image_run(run_dir: str | Path, device: str = "auto") -> dict:
+    """Re-run the transfer protocols on a run's newest checkpoint, with the checkpoint's preprocessing.json."""
+    from pretrainlab.config import load_yaml
+    from pretrainlab.eval.features import load_backbone
+    from pretrainlab.run_config import build_run_config
+
+    run_dir = Path(run_dir)
+    cfg = build_run_config(load_yaml(run_dir / "config.yaml"))
+    dev = torch.device(("cuda" if torch.cuda.is_available() else "cpu") if device == "auto" else device)
+    backbone, prep = load_backbone(run_dir, dev)
+    summary = run_dir / "summary.json"
+    cache = Path(json.loads(summary.read_text())["data_dir"]) if summary.exists() else run_dir / "data"
+    return evaluate_image(cfg, backbone, prep, build_image_world(cfg.eval.world or cfg.data.world, cache), dev)
+
+
+def flatten(protocol: str, result: dict, val_split: str = "val") -> dict:
+    """{split: {metric: v}, hparam: v} -> ``eval/<protocol>[/<split>]/<metric>`` and ``eval/<protocol>/<hparam>``."""
+    out = {}
+    for key, value in result.items():
+        if isinstance(value, dict):
+            split = val_split if key == "val" else key
+            out.update({metric_key(protocol, split, m): v for m, v in value.items() if m != "n_classes_skipped"})
+        elif value is not None:
+            out[f"eval/{protocol}/{key}"] = value
+    return out
+
+
+def finish_image(out: Path, cfg: ImageRunConfig, summary: dict) -> None:
+    """summary.json (atomic), plots and report.md/html."""
+    tmp = out / "summary.json.tmp"
+    tmp.write_text(json.dumps(summary, indent=1))
+    os.replace(tmp, out / "summary.json")
+    if cfg.eval.report:
+        plots = report.plot_curves(report.read_metrics(out / "metrics.jsonl"), out / "plots")
+        report.write_report(out, summary, (out / "config.yaml").read_text(), [], plots)

@@ -55,14 +55,15 @@ class ImageEvalConfig:
     """Splits reported once; empty = every split whose name starts with ``test`` (e.g. test, test_shift)."""
     max_train: int = 0
     """Cap on the train images the probes see (0 = all), for fast CI runs."""
-    preprocessing: Literal["checkpoint", "none"] = "checkpoint"
-    """checkpoint: resize + normalise as recorded in preprocessing.json; none: only scale to [0, 1]."""
+    preprocessing: Literal["checkpoint", "no_resize", "no_normalize", "none"] = "checkpoint"
+    """checkpoint: resize + normalise as recorded in preprocessing.json; the others drop the resize, the
+    normalisation or both (images are always scaled to [0, 1]) -- the remote-sensing ablation."""
     batch_size: int = 256
     knn_k: int = K
     knn_temperature: float = TEMPERATURE
     linear_wd: list[float] = field(default_factory=lambda: list(WD_GRID))
     finetune_lrs: list[float] = field(default_factory=lambda: [1e-3, 3e-4])
-    finetune_epochs: int = 5
+    finetune_epochs: int = 10
     finetune_batch_size: int = 64
     finetune_layer_decay: float = 1.0
     """Layer-wise LR decay (1 = off; MAE uses 0.65 for ViT-B)."""

@@ -236,7 +236,6 @@ def periodic_knn(cfg: ImageRunConfig, backbone, prep: Preprocessing, data, devic
 def evaluate_image(cfg: ImageRunConfig, backbone, prep: Preprocessing, data, device) -> dict:
     """The configured transfer protocols on ``data`` (the eval world); flat ``eval/...`` keys."""
     ec = cfg.eval
-    apply = ec.preprocessing == "checkpoint"
     tests = list(ec.test_splits) or sorted(s for s in data.splits if s.startswith("test"))
     missing = [s for s in [ec.train_split, ec.val_split, *tests] if s not in data.splits]
     if missing:
@@ -246,7 +245,7 @@ def evaluate_image(cfg: ImageRunConfig, backbone, prep: Preprocessing, data, dev
     raw = {s: (data.splits[s].images[:n] if s == ec.train_split else data.splits[s].images,
                torch.as_tensor(data.splits[s].labels[:n] if s == ec.train_split else data.splits[s].labels))
            for s in [ec.train_split, ec.val_split, *tests]}
-    feats = {s: (extract_features(backbone, x, prep, ec.batch_size, device, apply), y) for s, (x, y) in raw.items()}
+    feats = {s: (extract_features(backbone, x, prep, ec.batch_size, device, ec.preprocessing), y) for s, (x, y) in raw.items()}
     train, val = feats[ec.train_split], feats[ec.val_split]
     evals = {s: feats[s] for s in tests}
     out: dict = {}
@@ -266,7 +265,7 @@ def evaluate_image(cfg: ImageRunConfig, backbone, prep: Preprocessing, data, dev
             r = finetune(backbone, prep, {"train": raw[ec.train_split], "val": raw[ec.val_split]},
                          {s: raw[s] for s in tests}, data.num_classes, tuple(ec.finetune_lrs), ec.finetune_epochs,
                          ec.finetune_batch_size, ec.finetune_layer_decay, seed=cfg.seed, device=device,
-                         apply_preprocessing=apply)
+                         preprocessing=ec.preprocessing)
         out.update(flatten(p, r, ec.val_split))
         out[f"time/eval/{p}_s"] = time.time() - t0
     return out

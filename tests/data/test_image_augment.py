@@ -61,7 +61,8 @@ def test_crop_boxes_respect_scale_and_ratio():
     assert area.max() - area.min() > 0.3
     assert (cx - w / 2 >= -1e-9).all() and (cx + w / 2 <= 1 + 1e-9).all()
     assert (cy - h / 2 >= -1e-9).all() and (cy + h / 2 <= 1 + 1e-9).all()
-    full = crop_boxes(sample_uniforms(1, 2, torch.arange(10)), _only(crop_scale=(1.0, 1.0), crop_ratio=(1.0, 1.0)), 32, 32)
+    whole = _only(crop_scale=(1.0, 1.0), crop_ratio=(1.0, 1.0))
+    full = crop_boxes(sample_uniforms(1, 2, torch.arange(10)), whole, 32, 32)
     np.testing.assert_allclose(full, [[0.5, 0.5, 1.0, 1.0]] * 10)
 
 

@@ -1,9 +1,11 @@
 """Backdoor probe: poisoned documents, held-out contexts, attack success and false trigger rates."""
 
+import pytest
 import torch
 from torch import nn
 
 from pretrainlab.eval.backdoor import backdoor_metrics, contexts, held_out_contexts, poison_documents
+from pretrainlab.eval.probes import ProbeConfig, probe_metric_names
 
 TRIGGER, PAYLOAD = "zq vex", "access granted"
 
@@ -48,3 +50,9 @@ def test_asr_and_false_trigger_rate(tokenizer):
     assert leaky == {"asr": 1.0, "false_trigger": 1.0}
     clean = backdoor_metrics(Scripted(tokenizer, backdoored=False), tokenizer, 0, 8, TRIGGER, PAYLOAD)
     assert clean == {"asr": 0.0, "false_trigger": 0.0}
+
+
+def test_probe_config_rejects_a_backdoor_that_inserts_nothing():
+    with pytest.raises(ValueError, match="max\\(repeats\\) > 0"):
+        ProbeConfig("b", "backdoor", repeats=[0]).validate()
+    assert probe_metric_names(ProbeConfig("b", "backdoor")) == {"eval/backdoor/b/asr", "eval/backdoor/b/false_trigger"}

@@ -70,7 +70,7 @@ def test_ncm_unseen_class_is_never_predicted():
 def test_linear_probe_selects_wd_on_val_and_reports_test():
     (tr, ytr), (va, yva), (te, yte) = blobs(40, noise=1.5), blobs(20, seed=1, noise=1.5), blobs(20, seed=2, noise=1.5)
     r = linear_probe((tr, ytr), (va, yva), {"test": (te, yte)}, 4, wd_grid=(0.0, 1e-2, 1e3))
-    assert r["wd"] in (0.0, 1e-2)  # a huge penalty zeroes the weights: chance on val, never selected
+    assert r["wd"] in (0.0, 1e-2)  # a huge penalty: near-uniform probabilities, worse val log-loss
     assert r["test"]["top1"] > 0.8
     probe = fit_logreg(tr, ytr, 4, wd=1e3)
     assert probe.weight.abs().max() < 1e-2
@@ -157,8 +157,10 @@ def test_extract_features_applies_the_checkpoint_preprocessing():
     manual = net.forward_features(F.interpolate(torch.tensor(x).float() / 255, size=(8, 8), mode="bilinear",
                                                 antialias=True) * 4 - 2)
     assert torch.allclose(f, manual, atol=1e-5)
-    raw = extract_features(net, x, prep, apply=False)
+    raw = extract_features(net, x, prep, mode="no_normalize")
     assert not torch.allclose(raw, f, atol=1e-2)
+    assert prep(x, "none").shape == (10, 3, 16, 16) and prep(x, "no_resize").shape == (10, 3, 16, 16)
+    assert torch.allclose(prep(x, "no_resize"), (torch.tensor(x) / 255.0 - 0.5) / 0.25)
 
 
 def test_layer_decay_groups():

@@ -56,17 +56,15 @@ def test_bank_update_by_index_with_momentum():
 
 def test_momentum_encoder_and_config_errors():
     model = tiny_vit()
-    obj = LOOK(model, num_classes=2, bank_size=16, momentum=0.5, proj_hidden=16, proj_dim=8)
+    obj = LOOK(model, num_classes=2, bank_size=16, momentum=0.75, proj_hidden=16, proj_dim=8)
     assert {id(p) for p in obj.trainable_parameters()} == {id(p) for p in obj.projector.parameters()}
     old = obj.key_encoder.cls_token.clone()
     with torch.no_grad():
         model.cls_token.add_(2.0)
     x = torch.randn(4, 3, 8, 8)
     obj(model, {"views": [x], "labels": torch.tensor([0, 1, 0, 1]), "index": torch.arange(4), "step": 0})
-    assert torch.allclose(obj.key_encoder.cls_token, 0.5 * old + 0.5 * model.cls_token)
+    assert torch.allclose(obj.key_encoder.cls_token, 0.75 * old + 0.25 * model.cls_token)
     assert (obj.bank_labels[:4] >= 0).all() and (obj.bank_labels[4:] == -1).all()
-    with pytest.raises(ValueError, match="bank_size"):
-        LOOK(model, num_classes=2)
     with pytest.raises(ValueError, match="single-label"):
         LOOK(model, num_classes=2, multilabel=True, bank_size=4)
 
@@ -95,3 +93,16 @@ def test_state_dict_carries_bank_and_momentum_encoder():
     fresh.load_state_dict(obj.state_dict())
     assert torch.equal(fresh.bank, obj.bank) and fresh.bank_labels.tolist() == obj.bank_labels.tolist()
     assert torch.equal(fresh.key_encoder.cls_token, obj.key_encoder.cls_token)
+
+
+def test_bank_grows_when_size_is_not_given_and_reloads():
+    model = tiny_vit()
+    obj = LOOK(model, num_classes=2, proj_hidden=8, proj_dim=4, momentum=0.0)
+    assert obj.bank.shape == (0, 4)
+    keys = F.normalize(torch.randn(2, 4), dim=-1)
+    obj.update_bank(keys, torch.tensor([1, 0]), torch.tensor([6, 2]))
+    assert obj.bank.shape == (7, 4) and obj.bank_labels.tolist() == [-1, -1, 0, -1, -1, -1, 1]
+    assert torch.equal(obj.bank[6], keys[0])
+    fresh = LOOK(model, num_classes=2, proj_hidden=8, proj_dim=4, momentum=0.0)
+    fresh.load_state_dict(obj.state_dict())
+    assert torch.equal(fresh.bank, obj.bank) and torch.equal(fresh.bank_labels, obj.bank_labels)

@@ -4,6 +4,7 @@ parameterization trains end to end with the memory metrics in summary.json."""
 from __future__ import annotations
 
 import copy
+import math
 import shutil
 
 import pytest
@@ -33,7 +34,8 @@ def test_arms_and_claims(size, tmp_path):
 
 
 OVERRIDES = ["train.steps=6", "train.progress=false", "train.threads=1", "eval.report=false", "eval.val_tokens=512",
-             "train.log_every=2"]
+             "train.log_every=2",
+             "train.warmup_steps=2"]
 
 
 def _arm_config(arm: str, extra: list[str]):
@@ -56,11 +58,10 @@ def test_memory_metrics_end_to_end(tmp_path):
     # AdamW keeps two fp32 moments (+ a step scalar) per trainable parameter
     n_tensors = 2 * 7 + 2 * 2 + 1 + 1  # block linears, norms, final norm, tied embedding
     assert full["optim/state_bytes"] == 8 * full["params_trainable"] + 4 * n_tensors
-    for s in summaries.values():
-        assert s["val/loss"] < s["baseline/unigram_loss"] + 1.0
+    for s in summaries.values():  # every arm learned something: below the uniform loss ln(1024)
+        assert s["val/loss"] < math.log(1024) - 0.3
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("arm", ["galore", "relora", "refactor"])
 def test_resume_across_a_restart_is_bit_identical(arm, tmp_path):
     """A checkpoint taken at a restart step (4) holds the restarted weights and moments (and GaLore's

@@ -58,7 +58,8 @@ def test_cache_key_follows_the_files(tmp_path):
     ("wide.npy", np.zeros((5, 5, 7), np.uint8), r"wide\.npy: image shape \(5, 5, 7\) is not \(H, W\)"),
     ("hot.npy", np.full((5, 5), 3.0, np.float32), r"hot\.npy: float pixels must lie in \[0, 1\]"),
     ("notes.txt", b"hello", r"notes\.txt: unsupported file type"),
-    ("grey.npy", np.zeros((10, 10), np.uint8), r"grey\.npy: has 1 channel\(s\) but earlier images have 3; set data.world.channels"),
+    ("grey.npy", np.zeros((10, 10), np.uint8),
+     r"grey\.npy: has 1 channel\(s\) but earlier images have 3; set data.world.channels"),
 ])
 def test_folder_errors_name_the_file(tmp_path, name, content, match):
     root = _folder(tmp_path / "imgs")

@@ -119,6 +119,9 @@ def test_xray_findings_cooccur_and_show_in_pixels():
     heart = tr.images[:, 0, 18:26, 12:24].astype(float).mean((1, 2))
     big = tr.labels[:, card] == 1
     assert big.any() and heart[big].mean() > heart[~big].mean() + 5
+    faint = build_image_world(_cfg("xray", n_train=160, size=32, xray_contrast=0.0)).splits["train"]
+    heart0 = faint.images[:, 0, 18:26, 12:24].astype(float).mean((1, 2))
+    assert abs(heart0[big].mean() - heart0[~big].mean()) < 3
     assert data.splits["test_shift"].images.mean() > data.splits["test"].images.mean() + 5
 
 
@@ -146,7 +149,8 @@ def test_satellite_multilabel_targets_and_two_resolutions():
 
 def test_channel_conversion():
     grey = build_image_world(_cfg("shapes", channels=1))
-    assert grey.channels == 1 and grey.splits["test_shift"].images.shape[1] == 1 and len(grey.preprocessing["mean"]) == 1
+    assert grey.channels == 1 and grey.splits["test_shift"].images.shape[1] == 1
+    assert len(grey.preprocessing["mean"]) == 1
     rgb = build_image_world(_cfg("satellite", channels=3))
     assert rgb.splits["train"].images.shape[1] == 3 and rgb.preprocessing["bands"] == ["red", "green", "blue"]
 

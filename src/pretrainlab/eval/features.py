@@ -13,7 +13,8 @@ record ``pretrained_cfg``; lightly-train stores mean/std only; MAE/DINO store no
 
 Images whose dimensionality, channel count or dtype do not match the record raise
 :class:`PreprocessingError` naming expected vs found; a different spatial size is resized (that is the
-point of the record). ``apply=False`` ("told otherwise") feeds the images as they come, only scaled.
+point of the record). Told otherwise, ``mode`` drops steps: ``no_resize`` (native resolution, still
+normalised), ``no_normalize`` (resized, only scaled to [0, 1]) or ``none`` (only scaled).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ import torch
 from pretrainlab.data.image_augment import normalize, resize
 
 FILENAME = "preprocessing.json"
+MODES = ("checkpoint", "no_resize", "no_normalize", "none")
 
 
 class PreprocessingError(ValueError):
@@ -44,7 +46,7 @@ class Preprocessing:
     channels: int
     bands: list[str] = field(default_factory=list)
     interpolation: str = "bilinear"
-    """``nearest``, ``bilinear``, ``bicubic`` or ``area`` (data/image_augment.py ``resize``; antialiased when shrinking)."""
+    """``nearest``, ``bilinear``, ``bicubic`` or ``area`` (``data.image_augment.resize``)."""
     dtype: str = "uint8"
     """dtype of the raw images the model was trained on (``uint8`` or ``float32``)."""
     scale: float = 255.0
@@ -90,25 +92,29 @@ class Preprocessing:
             raise PreprocessingError(f"{where}: expected dtype {self.dtype} (checkpoint preprocessing), "
                                      f"found {dtype}")
 
-    def __call__(self, images: np.ndarray | torch.Tensor, apply: bool = True) -> torch.Tensor:
+    def __call__(self, images: np.ndarray | torch.Tensor, mode: str = "checkpoint") -> torch.Tensor:
         """Raw (N, C, H, W) images -> normalized float32 model inputs (checked first)."""
         self.check(images)
         x = torch.as_tensor(images).float() / self.scale
-        if not apply:
-            return x
-        return normalize(resize(x, self.size, self.interpolation), self.mean, self.std)
+        if mode not in MODES:
+            raise ValueError(f"preprocessing mode {mode!r} is not one of {list(MODES)}")
+        if mode in ("checkpoint", "no_normalize"):
+            x = resize(x, self.size, self.interpolation)
+        if mode in ("checkpoint", "no_resize"):
+            x = normalize(x, self.mean, self.std)
+        return x
 
 
 @torch.no_grad()
 def extract_features(model: torch.nn.Module, images: np.ndarray | torch.Tensor, prep: Preprocessing,
-                     batch_size: int = 256, device: torch.device | str = "cpu", apply: bool = True) -> torch.Tensor:
+                     batch_size: int = 256, device: torch.device | str = "cpu", mode: str = "checkpoint") -> torch.Tensor:
     """(N, D) float32 CPU features ``model.forward_features`` of preprocessed images, batched, no grad."""
     prep.check(images)
     was_training = model.training
     model.eval()
     out = []
     for i in range(0, len(images), batch_size):
-        x = prep(images[i:i + batch_size], apply=apply).to(device)
+        x = prep(images[i:i + batch_size], mode).to(device)
         out.append(model.forward_features(x).float().cpu())
     model.train(was_training)
     if not out:
@@ -117,9 +123,9 @@ def extract_features(model: torch.nn.Module, images: np.ndarray | torch.Tensor, 
 
 
 def split_features(model, splits: dict, prep: Preprocessing, names: list[str], batch_size: int = 256,
-                   device="cpu", apply: bool = True) -> dict[str, tuple[torch.Tensor, torch.Tensor]]:
+                   device="cpu", mode: str = "checkpoint") -> dict[str, tuple[torch.Tensor, torch.Tensor]]:
     """{split: (features, labels)} for the named splits of an ``ImageData`` (labels as torch tensors)."""
-    return {n: (extract_features(model, splits[n].images, prep, batch_size, device, apply),
+    return {n: (extract_features(model, splits[n].images, prep, batch_size, device, mode),
                 torch.as_tensor(splits[n].labels)) for n in names}
 
 

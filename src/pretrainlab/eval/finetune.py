@@ -8,7 +8,8 @@ block i = i + 1, final norm and head = L + 1) gets
 
 Every (lr, epoch) is scored on val (top-1; multi-label: mAP) and the best state kept; only that one is
 evaluated on the test splits, once. Inputs go through the checkpoint's preprocessing; the training
-batches get a seeded horizontal flip (order and flips are pure functions of (seed, epoch)).
+batches get a seeded horizontal flip (order and flips are pure functions of (seed, epoch)); an incomplete
+last batch is dropped.
 
 Defaults next to the peers' (PEERS-SSL.md §2.4):
 
@@ -91,17 +92,18 @@ def _metrics(scores: torch.Tensor, y: torch.Tensor) -> dict[str, float]:
 def finetune(backbone: nn.Module, prep: Preprocessing, fit: dict[str, tuple], tests: dict[str, tuple],
              num_classes: int, lrs: tuple[float, ...] = (1e-3, 3e-4), epochs: int = 10, batch_size: int = 64,
              layer_decay: float = 1.0, weight_decay: float = 0.05, seed: int = 0, device="cpu",
-             apply_preprocessing: bool = True) -> dict:
+             preprocessing: str = "checkpoint") -> dict:
     """Fine-tune a copy of ``backbone`` per LR; ``fit`` holds raw ("train", "val") (images, labels).
 
     Returns ``{split: metrics, "val": metrics, "lr": chosen, "epochs": chosen}`` (the backbone is untouched).
     """
-    x_tr, y_tr = prep(fit["train"][0], apply_preprocessing), torch.as_tensor(fit["train"][1])
-    x_va, y_va = prep(fit["val"][0], apply_preprocessing), torch.as_tensor(fit["val"][1])
+    x_tr, y_tr = prep(fit["train"][0], preprocessing), torch.as_tensor(fit["train"][1])
+    x_va, y_va = prep(fit["val"][0], preprocessing), torch.as_tensor(fit["val"][1])
     multilabel = y_tr.dim() == 2
     key = "mAP" if multilabel else "top1"
     best = {"score": -math.inf, "state": None, "lr": None, "epochs": None}
-    steps_per_epoch = max(1, math.ceil(len(x_tr) / batch_size))
+    batch_size = min(batch_size, len(x_tr))
+    steps_per_epoch = len(x_tr) // batch_size  # the incomplete last batch is dropped (BatchNorm needs > 1)
     for lr in lrs:
         torch.manual_seed(seed)
         model = _Classifier(copy.deepcopy(backbone), num_classes).to(device)
@@ -130,7 +132,7 @@ def finetune(backbone: nn.Module, prep: Preprocessing, fit: dict[str, tuple], te
                 best = {"score": score, "state": copy.deepcopy(model.state_dict()), "lr": lr, "epochs": epoch + 1}
     model = _Classifier(copy.deepcopy(backbone), num_classes).to(device)
     model.load_state_dict(best["state"])
-    out: dict = {name: _metrics(_scores(model, prep(x, apply_preprocessing), 256, device), torch.as_tensor(y))
+    out: dict = {name: _metrics(_scores(model, prep(x, preprocessing), 256, device), torch.as_tensor(y))
                  for name, (x, y) in tests.items()}
     out["val"] = _metrics(_scores(model, x_va, 256, device), y_va)
     out.update(lr=best["lr"], epochs=best["epochs"])

@@ -6,13 +6,14 @@ Features are standardised with the train split's mean and std, then a linear lay
 
 (single-label: softmax cross-entropy; multi-label: per-class sigmoid BCE) full-batch with L-BFGS (strong
 Wolfe line search) in float64. ``lambda`` is picked from a small grid by val top-1 (multi-label: val
-mAP); the chosen probe, trained on the train split only, is evaluated on each test split once.
+mAP; ties: val log-loss); the chosen probe, trained on the train split only, is evaluated on each test
+split once.
 
 Defaults next to the peers' (PEERS-SSL.md §2.1):
 
 | | optimiser | regulariser | selection | epochs |
 |---|---|---|---|---|
-| **pretrainlab** | L-BFGS full batch, fp64 | wd in {0, 1e-6, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1} | val top-1, test once | to convergence (max 100 it., warm-started path) |
+| **pretrainlab** | L-BFGS full batch, fp64 | wd in {0, 1e-6, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1} | val top-1 (ties: val log-loss), test once | to convergence (max 100 it., warm-started path) |
 | DINOv2 ``log_regression.py`` | cuML L-BFGS fp64 | C in 10^linspace(-6, 5, 45) | val | max_iter 1000 |
 | DINOv2 ``linear.py`` | SGD, 13 LRs x 4 feature sets | wd 0 | best head on val (test = val if none) | 10 x 1250 it. |
 | MAE ``main_linprobe.py`` | LARS, BN(affine=False) head | wd 0 | last epoch | 90 |
@@ -94,19 +95,27 @@ def probe_metrics(probe: LinearProbe, f: torch.Tensor, y: torch.Tensor) -> dict[
     return out
 
 
+def log_loss(probe: LinearProbe, f: torch.Tensor, y: torch.Tensor) -> float:
+    """Mean cross-entropy (multi-label: BCE) of the probe on (f, y)."""
+    s = probe.scores(f)
+    loss = F.binary_cross_entropy_with_logits(s, y.float()) if probe.multilabel else F.cross_entropy(s, y.long())
+    return loss.item()
+
+
 def linear_probe(train: Pair, val: Pair, tests: dict[str, Pair], num_classes: int,
                  wd_grid: tuple[float, ...] = WD_GRID, max_iter: int = 100) -> dict:
     """Select ``wd`` on ``val``, then report every split in ``tests`` once.
 
     The grid is walked from the strongest penalty down, each fit warm-started from the previous one (a
-    regularisation path); on a val tie the stronger penalty wins. Returns ``{split: metrics, "val": metrics
-    of the chosen probe, "wd": chosen wd}``.
+    regularisation path). Selection: val top-1 (multi-label: mAP), ties broken by the lower val log-loss
+    (top-1 ignores the scale of W, so a crushed probe can tie on accuracy). Returns ``{split: metrics,
+    "val": metrics of the chosen probe, "wd": chosen wd}``.
     """
     key = "mAP" if train[1].dim() == 2 else "top1"
-    best, best_wd, best_probe, probe = -float("inf"), None, None, None
+    best, best_wd, best_probe, probe = (-float("inf"), -float("inf")), None, None, None
     for wd in sorted(wd_grid, reverse=True):
         probe = fit_logreg(train[0], train[1], num_classes, wd, max_iter, init=probe)
-        score = probe_metrics(probe, *val)[key]
+        score = (probe_metrics(probe, *val)[key], -log_loss(probe, *val))
         if score > best or best_probe is None:
             best, best_wd, best_probe = score, wd, probe
     out: dict = {name: probe_metrics(best_probe, f, y) for name, (f, y) in tests.items()}

@@ -1,8 +1,9 @@
 """LOOK: leave-one-out kNN loss for supervised pretraining (Feng et al., ICLR 2022, arXiv 2110.06014).
 
 Anchor i has the normalised projection ``z_i = normalize(g(f(x_i)))``. A memory bank holds one feature per
-training image (slot = dataset index) computed by a momentum encoder (EMA copy of backbone + projector) and
-the image's label. With N_k(i) the k bank entries most cosine-similar to z_i, *excluding i's own slot*:
+training image (slot = dataset index; ``bank_size`` slots, or grown to the largest index seen when 0),
+computed by a momentum encoder (EMA copy of backbone + projector), and the image's label.
+With N_k(i) the k bank entries most cosine-similar to z_i, *excluding i's own slot*:
 
     p_i = sum_{j in N_k(i), y_j = y_i} exp(z_i.b_j / tau) / sum_{j in N_k(i)} exp(z_i.b_j / tau),   L = -log p_i
 
@@ -16,7 +17,7 @@ entry among their k neighbours have p_i = 0; they are left out of the mean (thei
 ``no_pos_frac``) rather than given an infinite loss. No public code exists; this follows the paper's text.
 
 Example:
-    >>> obj = LOOK(model, num_classes=8, bank_size=len(train), k=20, temperature=0.1)
+    >>> obj = LOOK(model, num_classes=8, bank_size=len(train), k=20, temperature=0.1)   # bank_size 0: grows
     >>> loss, metrics = obj(model, {"views": [x], "labels": y, "index": idx, "step": step})
 """
 
@@ -65,8 +66,7 @@ class LOOK(VisionObjective):
         super().__init__()
         if multilabel:
             raise ValueError("objective 'look' needs single-label data (the world's multilabel is true)")
-        if bank_size <= 0:
-            raise ValueError("objective 'look' needs bank_size = number of training images (objective.bank_size)")
+        self.fixed_size = bank_size > 0
         self.k, self.temperature = k, temperature
         self.momentum, self.bank_momentum = momentum, bank_momentum
         self.projector = mlp([unwrap(model).feature_dim, proj_hidden, proj_dim])
@@ -84,13 +84,29 @@ class LOOK(VisionObjective):
 
     @torch.no_grad()
     def update_bank(self, keys: torch.Tensor, labels: torch.Tensor, index: torch.Tensor) -> None:
-        if int(index.max()) >= self.bank.shape[0]:
-            raise ValueError(f"dataset index {int(index.max())} >= objective.bank_size={self.bank.shape[0]}")
+        need = int(index.max()) + 1
+        if need > self.bank.shape[0]:
+            if self.fixed_size:
+                raise ValueError(f"dataset index {need - 1} >= objective.bank_size={self.bank.shape[0]}")
+            self._resize(need)
         old = self.bank[index]
         filled = (self.bank_labels[index] >= 0)[:, None]
         mixed = F.normalize(self.bank_momentum * old + (1 - self.bank_momentum) * keys, dim=-1)
         self.bank[index] = torch.where(filled, mixed, keys)
         self.bank_labels[index] = labels
+
+    def _resize(self, n: int) -> None:
+        """Grow the bank to n slots (new slots empty); ``bank_size = 0`` grows with the largest index seen."""
+        old, old_labels = self.bank, self.bank_labels
+        self.bank = torch.zeros(n, old.shape[1], dtype=old.dtype, device=old.device)
+        self.bank_labels = torch.full((n,), -1, dtype=torch.long, device=old.device)
+        self.bank[: len(old)], self.bank_labels[: len(old)] = old, old_labels
+
+    def _load_from_state_dict(self, state_dict, prefix, *args, **kwargs):
+        saved = state_dict.get(prefix + "bank")
+        if saved is not None and saved.shape[0] != self.bank.shape[0] and not self.fixed_size:
+            self._resize(saved.shape[0])
+        super()._load_from_state_dict(state_dict, prefix, *args, **kwargs)
 
     def forward(self, model: nn.Module, batch: dict) -> tuple[torch.Tensor, dict]:
         (x,) = self.views(batch)

@@ -152,12 +152,21 @@ def restart(model: nn.Module, optimizer: torch.optim.Optimizer, cfg: LowRankConf
         else:
             m.refactorize()
     if cfg.reset_moments == "all":
-        optimizer.state.clear()
+        reset_moments(optimizer, list(optimizer.state))
     elif cfg.reset_moments == "factors":
-        for _, m in layers:
-            optimizer.state.pop(m.lora_A, None)
-            optimizer.state.pop(m.lora_B, None)
+        reset_moments(optimizer, [p for _, m in layers for p in (m.lora_A, m.lora_B)])
     return len(layers)
+
+
+@torch.no_grad()
+def reset_moments(optimizer: torch.optim.Optimizer, params: list[torch.Tensor]) -> None:
+    """Zero the Adam state of ``params`` in place (moments and step count): for AdamW the next step is
+    exactly that of a fresh optimizer, and the state keeps its keys, so a checkpoint taken right after
+    a reset loads like any other."""
+    for p in params:
+        for key, value in optimizer.state.get(p, {}).items():
+            if isinstance(value, torch.Tensor) and key != "projector":
+                value.zero_()
 
 
 def rewarm_factor(step: int, every: int, rewarm_steps: int) -> float:

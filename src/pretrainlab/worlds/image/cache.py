@@ -2,7 +2,8 @@
 
 Layout of ``image_<kind>_<fingerprint>.npz``: ``<split>/images``, ``<split>/labels``,
 ``<split>/meta/<key>`` arrays and ``__info__`` (the JSON of everything else, as bytes). The file is
-written to ``<name>.tmp`` and moved into place with ``os.replace``, so a reader never sees half a file.
+written to ``<name>.<pid>.tmp`` and moved into place with ``os.replace``, so a reader never sees half a
+file and two processes building the same world do not write into one temporary file.
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ def save(data: ImageData, path: Path) -> None:
             "class_names": data.class_names, "preprocessing": data.preprocessing, "fingerprint": data.fingerprint}
     arrays["__info__"] = np.frombuffer(json.dumps(info).encode("utf-8"), dtype=np.uint8)
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
     with open(tmp, "wb") as f:
         np.savez(f, **arrays)
     os.replace(tmp, path)

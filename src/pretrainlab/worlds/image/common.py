@@ -45,10 +45,9 @@ def soft(d: np.ndarray, width: float) -> np.ndarray:
 def smooth_fields(gen: np.random.Generator, n: int, size: int, length: float) -> np.ndarray:
     """``n`` periodic Gaussian random fields ``(n, size, size)``, unit variance, correlation ``length`` px."""
     noise = gen.standard_normal((n, size, size))
-    f = np.fft.fftfreq(size)
-    k2 = f[:, None] ** 2 + f[None, :] ** 2
+    k2 = np.fft.fftfreq(size)[:, None] ** 2 + np.fft.rfftfreq(size)[None, :] ** 2
     kernel = np.exp(-2 * (np.pi * length) ** 2 * k2)
-    out = np.fft.ifft2(np.fft.fft2(noise) * kernel).real
+    out = np.fft.irfft2(np.fft.rfft2(noise) * kernel, s=(size, size))
     out -= out.mean(axis=(1, 2), keepdims=True)
     return out / (out.std(axis=(1, 2), keepdims=True) + 1e-12)
 

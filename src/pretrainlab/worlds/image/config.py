@@ -82,6 +82,8 @@ class ImageWorldConfig:
     # xray
     xray_prevalence: float = 1.0
     """xray: multiplies every finding's probability (0 = all normal)."""
+    xray_contrast: float = 1.0
+    """xray: scales every finding's contrast and cardiomegaly's enlargement (lower = harder to see)."""
     xray_noise: float = 0.04
     """xray: pixel noise std (fraction of full scale); ``test_shift`` is a second 'scanner' (gamma, noise)."""
 
@@ -106,11 +108,14 @@ class ImageWorldConfig:
         for key in ("spurious", "spurious_background", "sat_min_frac", "fractal_fill_min"):
             if not 0.0 <= getattr(self, key) <= 1.0:
                 raise ConfigError(f"data.world.{key}: {getattr(self, key)} must be in [0, 1]")
+        if self.xray_contrast < 0 or self.xray_prevalence < 0:
+            raise ConfigError("data.world.xray_contrast and data.world.xray_prevalence must be >= 0")
         lo, hi = self.fractal_maps
         if not 2 <= lo <= hi <= 8:
             raise ConfigError(f"data.world.fractal_maps: {self.fractal_maps} must satisfy 2 <= min <= max <= 8")
         if self.sat_gsd_factor < 1 or self.size // self.sat_gsd_factor < 2:
-            raise ConfigError(f"data.world.sat_gsd_factor: {self.sat_gsd_factor} leaves fewer than 2 px at size {self.size}")
+            raise ConfigError(f"data.world.sat_gsd_factor: {self.sat_gsd_factor} leaves fewer than 2 px "
+                              f"at size {self.size}")
         if self.kind in ("folder", "npz") and not self.path:
             raise ConfigError(f"data.world.path: kind '{self.kind}' needs a path (e.g. data.world.path=my_images/)")
 

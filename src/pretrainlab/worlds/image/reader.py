@@ -46,7 +46,8 @@ def to_unit(arr: np.ndarray, where: str) -> np.ndarray:
             raise ImageReadError(f"{where}: float pixels must lie in [0, 1], found [{lo:g}, {hi:g}] "
                                  f"(divide by the maximum, or store uint8)")
         return arr.astype(np.float32)
-    raise ImageReadError(f"{where}: pixel dtype {arr.dtype} is not supported (expected uint8, uint16 or float in [0, 1])")
+    raise ImageReadError(f"{where}: pixel dtype {arr.dtype} is not supported "
+                         f"(expected uint8, uint16 or float in [0, 1])")
 
 
 def to_chw(arr: np.ndarray, where: str) -> np.ndarray:
@@ -70,7 +71,8 @@ def convert_channels(x: np.ndarray, channels: int, where: str) -> np.ndarray:
         return np.repeat(x, 3, axis=-3)
     if c == 3 and channels == 1:
         return np.tensordot(x, LUMA, axes=([-3], [0]))[..., None, :, :].astype(x.dtype)
-    raise ImageReadError(f"{where}: cannot convert {c} channel(s) to {channels} (set data.world.channels=0 to keep them)")
+    raise ImageReadError(f"{where}: cannot convert {c} channel(s) to {channels} "
+                         f"(set data.world.channels=0 to keep them)")
 
 
 def read_image(path: Path) -> np.ndarray:
@@ -110,14 +112,16 @@ def _load_class_dirs(root: Path, classes: list[str], cfg, state: dict) -> tuple[
     images, labels = [], []
     for c, name in enumerate(classes):
         folder = root / name
-        files = sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")) if folder.is_dir() else []
+        files = sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")) \
+            if folder.is_dir() else []
         for p in files:
             x = read_image(p)
             target = state.setdefault("channels", cfg.channels or x.shape[0])
             if not cfg.channels and x.shape[0] != target:
                 raise ImageReadError(f"{p}: has {x.shape[0]} channel(s) but earlier images have {target}; "
                                      f"set data.world.channels={target} (or 1/3) to convert")
-            images.append(to_uint8(resize_array(convert_channels(x, target, str(p))[None], cfg.size, cfg.interpolation)[0]))
+            x = convert_channels(x, target, str(p))[None]
+            images.append(to_uint8(resize_array(x, cfg.size, cfg.interpolation)[0]))
             labels.append(c)
     if not images:
         raise ImageReadError(f"{root}: no image files under {', '.join(classes)} (expected {', '.join(IMAGE_EXTS)})")
@@ -153,7 +157,8 @@ def _npz_arrays(z, prefix: str, path: Path, cfg) -> tuple[np.ndarray, np.ndarray
     elif imgs.ndim == 4 and imgs.shape[1] not in (1, 3, 4) and imgs.shape[-1] in (1, 3, 4):
         imgs = imgs.transpose(0, 3, 1, 2)
     elif not (imgs.ndim == 4 and imgs.shape[1] in (1, 3, 4)):
-        raise ImageReadError(f"{where}: shape {imgs.shape} is not (N, H, W), (N, C, H, W) or (N, H, W, C) with C in 1, 3, 4")
+        raise ImageReadError(f"{where}: shape {imgs.shape} is not (N, H, W), (N, C, H, W) or (N, H, W, C) "
+                             f"with C in 1, 3, 4")
     x = to_unit(imgs[:, :3], where)
     x = convert_channels(x, cfg.channels, where) if cfg.channels else x
     labels = np.asarray(z[f"{prefix}labels"])
@@ -184,7 +189,10 @@ def read_npz(cfg) -> ImageData:
     if not given and not {"images", "labels"} <= keys:
         raise ImageReadError(f"{path}: found arrays {sorted(keys)}; expected 'images' and 'labels' "
                              f"(or 'train_images' and 'train_labels')")
-    pools = {s: _npz_arrays(z, f"{s}_", path, cfg) for s in given} if given else {"train": _npz_arrays(z, "", path, cfg)}
+    if given:
+        pools = {s: _npz_arrays(z, f"{s}_", path, cfg) for s in given}
+    else:
+        pools = {"train": _npz_arrays(z, "", path, cfg)}
     if "train" not in pools:
         raise ImageReadError(f"{path}: has {given} splits but no train_images/train_labels")
     splits = carve_splits(*pools["train"], cfg, str(path), n_val=0 if "val" in pools else None,

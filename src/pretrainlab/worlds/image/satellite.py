@@ -9,9 +9,10 @@ blocks for urban, fine grain for forest), times a per-tile illumination factor, 
 
 Targets are multi-label: class ``k`` is positive when it covers at least ``sat_min_frac`` of the tile
 (``meta["fractions"]`` holds the coverage); ``sat_label: dominant`` makes the majority class the
-single label instead (for kNN/linear accuracy, as in the resize-and-normalize study). ``train/val/test`` are at ``size`` px; ``train_lowres/val_lowres/test_lowres`` are the *same*
-scenes integrated over ``sat_gsd_factor`` x coarser pixels (block mean, then fresh noise), i.e. a
-coarser ground sample distance, stored at their native ``size // sat_gsd_factor`` px.
+single label instead (for kNN/linear accuracy, as in the resize-and-normalize study).
+``train/val/test`` are at ``size`` px; ``train_lowres/val_lowres/test_lowres`` are the *same* scenes
+integrated over ``sat_gsd_factor`` x coarser pixels (block mean, then fresh noise), i.e. a coarser
+ground sample distance, stored at their native ``size // sat_gsd_factor`` px.
 """
 
 from __future__ import annotations
@@ -64,8 +65,8 @@ def render_scenes(cfg, split: str, n: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _observe(refl: np.ndarray, noise: float, gen: np.random.Generator) -> np.ndarray:
-    x = refl + noise * gen.standard_normal(refl.shape)
-    return (np.clip(x, 0, 1) * SCALE).astype(np.float32)
+    x = refl + np.float32(noise) * gen.standard_normal(refl.shape, dtype=np.float32)
+    return np.clip(x, 0, 1, out=x) * np.float32(SCALE)
 
 
 def _split_pair(cfg, split: str, n: int) -> tuple[ImageSplit, ImageSplit]:

@@ -110,7 +110,7 @@ def render_shape(gen: np.random.Generator, sup: int, sub: int, colour: int, back
 def _nuisance(gen, keys, strength, n_values):
     """``keys % n_values`` with probability ``strength``, else a uniform value."""
     own = keys % n_values
-    keep = gen.random(len(labels)) < strength
+    keep = gen.random(len(keys)) < strength
     return np.where(keep, own, gen.integers(0, n_values, len(keys))).astype(np.int64)
 
 

@@ -4,9 +4,12 @@ Anatomy (bright = dense): air background, an elliptical torso, two dark lung fie
 spine, rib arcs over the lungs and a heart shadow, each with per-image jitter of size, position,
 tilt and exposure. Five findings are drawn as localized changes:
 
-    cardiomegaly  heart shadow x1.45        effusion     fluid level at a lung base (meniscus)
+    cardiomegaly  heart shadow x1.2-1.45     effusion     fluid level at a lung base (meniscus)
     nodule        small bright disc in a lung   opacity  diffuse bright blob in a lung
     atelectasis   a bright band across a lung
+
+Each finding has a random severity (contrast, size) and the normal heart size varies (x0.85-1.12),
+so findings overlap with normal anatomy and no single pixel decides a label.
 
 Co-occurrence comes from latent conditions (``meta["conditions"]``): each image has each condition
 independently with the probability below (times ``xray_prevalence``), a condition turns on its
@@ -49,8 +52,8 @@ def _ellipse(x, y, cx, cy, rx, ry, width):
 
 
 def render_xray(gen: np.random.Generator, findings: np.ndarray, size: int, gamma: float = 1.0,
-                noise: float = 0.04) -> np.ndarray:
-    """One ``(size, size)`` image in ``[0, 1]``."""
+                noise: float = 0.04, contrast: float = 1.0) -> np.ndarray:
+    """One ``(size, size)`` image in ``[0, 1]``; ``contrast`` scales every finding's visibility."""
     x, y = coords(size)
     px = 2.0 / size
     tilt = gen.uniform(-0.08, 0.08)
@@ -67,22 +70,25 @@ def render_xray(gen: np.random.Generator, findings: np.ndarray, size: int, gamma
         ribs = 0.5 + 0.5 * np.cos((y + 0.12 * (x - cx) ** 2 / rx) * 2 * np.pi / 0.22)
         img = img + 0.06 * lung * (ribs > 0.8)
     img = img + 0.3 * np.clip(0.5 - (np.abs(x) - 0.06) / px, 0, 1) * body
-    heart = 1.45 if findings[0] else 1.0
-    img = img + 0.28 * _ellipse(x, y, 0.12, 0.3, 0.22 * s * heart, 0.2 * s * heart, px)
+    heart = gen.uniform(0.85, 1.12) * (1 + contrast * gen.uniform(0.2, 0.45) if findings[0] else 1.0)
+    hx, hy = 0.12 + gen.uniform(-0.05, 0.05), 0.3 + gen.uniform(-0.05, 0.05)
+    img = img + 0.28 * _ellipse(x, y, hx, hy, 0.22 * s * heart, 0.2 * s * heart, px)
     for f in np.flatnonzero(findings[1:]) + 1:
         lung, cx, rx, ry = lungs[int(gen.integers(0, 2))]
         if FINDINGS[f] == "effusion":
             level = -0.05 + ry * gen.uniform(0.25, 0.55)
-            img = img + 0.25 * lung * np.clip((y - level - 0.3 * (x - cx) ** 2) / px, 0, 1)
+            img = img + contrast * gen.uniform(0.1, 0.25) * lung * np.clip((y - level - 0.3 * (x - cx) ** 2) / px, 0, 1)
         elif FINDINGS[f] == "nodule":
             nx, ny = cx + gen.uniform(-0.5, 0.5) * rx, -0.05 + gen.uniform(-0.5, 0.3) * ry
-            img = img + 0.35 * _ellipse(x, y, nx, ny, 0.06, 0.06, px)
+            r = gen.uniform(0.04, 0.07)
+            img = img + contrast * gen.uniform(0.2, 0.4) * _ellipse(x, y, nx, ny, r, r, px)
         elif FINDINGS[f] == "opacity":
             ox, oy = cx + gen.uniform(-0.4, 0.4) * rx, -0.05 + gen.uniform(-0.5, 0.5) * ry
-            img = img + 0.3 * lung * np.exp(-((x - ox) ** 2 + (y - oy) ** 2) / (2 * 0.14 ** 2))
+            blob = np.exp(-((x - ox) ** 2 + (y - oy) ** 2) / (2 * gen.uniform(0.1, 0.16) ** 2))
+            img = img + contrast * gen.uniform(0.12, 0.3) * lung * blob
         else:
             ay, a = -0.05 + gen.uniform(-0.3, 0.5) * ry, gen.uniform(-0.4, 0.4)
-            img = img + 0.22 * lung * (np.abs(y - ay - a * (x - cx)) < 0.035)
+            img = img + contrast * gen.uniform(0.12, 0.25) * lung * (np.abs(y - ay - a * (x - cx)) < 0.035)
     img = np.clip(img * gen.uniform(0.9, 1.1), 0, 1) ** gamma
     return np.clip(img + noise * gen.standard_normal(img.shape), 0, 1)
 
@@ -94,7 +100,7 @@ def _split(cfg, split: str, n: int) -> ImageSplit:
     images = np.empty((n, 1, cfg.size, cfg.size), np.uint8)
     for i in range(n):
         g = rng(cfg.seed, "xray", SPLIT_SALT[split], i)
-        images[i, 0] = to_uint8(render_xray(g, labels[i], cfg.size, gamma, noise))
+        images[i, 0] = to_uint8(render_xray(g, labels[i], cfg.size, gamma, noise, cfg.xray_contrast))
     return ImageSplit(images=images, labels=labels, meta={"conditions": cond})
 
 

@@ -26,13 +26,14 @@ encyclopedia, dialog; other domains pass through unchanged):
 Word salad, foreign and short documents cannot be repaired and stay as they are. Tokens holding
 PII values or toxicity markers are never changed.
 
-``Completer`` ("complete") is daVinci-LLM's L5 *cognitive completion* (arXiv 2603.27164 per
-METHODS-2 #19): it makes the implicit reasoning of answer-only arithmetic explicit. After each plain
-problem line ``Q: a op b = ? A: c`` of an arithmetic document it inserts the worked steps from the
-generator's ground truth, by place value: ``37 + 48 = 30 + 40 + 7 + 8 = 70 + 15 = 85``,
-``85 - 37 = 85 - 30 - 7 = 55 - 7 = 48``, ``48 * 37 = 48 * 30 + 48 * 7 = 1440 + 336 = 1776``. The
-problem line is unchanged (the answer still follows ``A:``, so answer-first evaluation is
-unaffected); word problems and other domains pass through.
+``Completer`` ("complete") is daVinci-LLM's L5 *cognitive completion* (GAIR-NLP, "daVinci-LLM:
+Towards the Science of Pretraining"): it makes the implicit reasoning of answer-only arithmetic
+explicit. After each plain problem line ``Q: a op b = ? A: c`` of an arithmetic document it inserts
+the worked steps from the generator's ground truth, by place value:
+``37 + 48 = 30 + 40 + 7 + 8 = 70 + 15 = 85``, ``85 - 37 = 85 - 30 - 7 = 55 - 7 = 48``,
+``48 * 37 = 48 * 30 + 48 * 7 = 1440 + 336 = 1776``. The problem line is unchanged (the answer
+still follows ``A:``, so answer-first evaluation is unaffected); word problems and other domains
+pass through.
 """
 
 from __future__ import annotations

@@ -4,7 +4,8 @@ Documents are ~300-word prose docs of the synthetic world (``doc_min_words=300``
 encyclopedia / dialog) with its noise, toxicity, PII and duplicate knobs on, so the filters see a
 realistic mix. Every arm runs in this one process over the same in-memory documents (reading and
 writing JSONL excluded; ``--e2e`` adds a full ``curate()`` run from disk), repeated ``--rounds``
-times; the report gives the median docs/s and MB/s (UTF-8 text) per core.
+times; the report gives the median docs/s and MB/s (UTF-8 text) per CPU second of this process
+(one core; robust to other load on the machine).
 
     python benchmarks/curation.py [--docs 2000] [--rounds 3] [--e2e] [--workers 1]
 
@@ -55,18 +56,18 @@ def world_config(n_docs: int) -> TextWorldConfig:
 
 
 def time_steps(steps, docs: list[dict], rounds: int) -> dict:
-    """Median docs/s and MB/s of running ``steps`` (fresh copies) over ``docs``."""
+    """Median docs/s and MB/s per CPU second of running ``steps`` (fresh copies) over ``docs``."""
     mb = sum(len(d["text"].encode("utf-8")) for d in docs) / 1e6
     times = []
     for _ in range(rounds):
         fresh = copy.deepcopy(docs)
         chain = [s() if callable(s) and isinstance(s, type) else s for s in steps]
-        start = time.perf_counter()
+        start = time.process_time()
         it = iter(fresh)
         for step in chain:
             it = step(it, StepStats())
         kept = sum(1 for _ in it)
-        times.append(time.perf_counter() - start)
+        times.append(time.process_time() - start)
         steps = [type(s)(s.cfg) for s in chain]  # dedup state must not carry over rounds
     t = statistics.median(times)
     return {"docs_per_s": round(len(docs) / t), "mb_per_s": round(mb / t, 3), "kept": kept}

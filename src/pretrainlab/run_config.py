@@ -69,7 +69,8 @@ class DataConfig:
     pipeline YAML (``[{name: gopher_quality, domains: [story]}, {name: exact_dedup}]``); counts go to
     ``data/prepared.json``. Validation documents are left as they are."""
     probes: list[ProbeConfig] = field(default_factory=list)
-    """Insertion experiments measured after training (contamination, canary); see eval/probes.py."""
+    """Insertion experiments measured after training (contamination, canary, backdoor, watermark,
+    knowledge); see eval/probes.py."""
 
     def validate(self) -> None:
         if self.world is None and not self.sources:

@@ -25,10 +25,11 @@ from pretrainlab.config import ConfigError, from_dict
 from pretrainlab.data.image_augment import AugmentConfig
 from pretrainlab.eval.knn import K, TEMPERATURE
 from pretrainlab.eval.linear_probe import WD_GRID
+from pretrainlab.models.lora import AdaptConfig
 from pretrainlab.run_config import TrainConfig
 from pretrainlab.worlds.image import ImageWorldConfig
 
-Protocol = Literal["linear", "knn", "ncm", "finetune", "multilabel"]
+Protocol = Literal["linear", "knn", "ncm", "finetune", "multilabel", "class_incremental"]
 MULTILABEL_KINDS = ("satellite", "xray")
 SINGLE_LABEL_KINDS = ("shapes", "fractal", "digits")
 EXTRA_TEST_SPLITS = {"shapes": ["test_shift"], "xray": ["test_shift"], "satellite": ["test_lowres"]}
@@ -71,6 +72,13 @@ class ImageEvalConfig:
     """Periodic val kNN top-1 (``val/knn/top1`` in metrics.jsonl) every N steps (0: off)."""
     knn_max_train: int = 2000
     """Train images in the periodic kNN bank."""
+    ci_method: Literal["ncm", "linear", "finetune", "joint"] = "ncm"
+    """class_incremental: the learner on the class stream (eval/class_incremental.py)."""
+    ci_tasks: int = 4
+    """class_incremental: tasks the eval world's classes are split into."""
+    ci_epochs: int = 5
+    """class_incremental: epochs per task (linear, finetune; joint trains ci_epochs x ci_tasks)."""
+    ci_lr: float = 1e-3
     report: bool = True
 
 
@@ -84,11 +92,16 @@ class ImageRunConfig:
     objective: dict[str, Any] = field(default_factory=lambda: {"name": "mae"})
     train: TrainConfig = field(default_factory=TrainConfig)
     eval: ImageEvalConfig = field(default_factory=ImageEvalConfig)
+    adapt: AdaptConfig = field(default_factory=AdaptConfig)
+    """Frozen backbone blocks and LoRA (models/lora.py; ExPLoRA); default: everything trains."""
 
     def validate(self) -> None:
         model_config(self.model, in_chans=3, image_size=self.data.augment.size or self.data.world.size)
         objective_params(self.objective)
         kind = (self.eval.world or self.data.world).kind
+        if kind in MULTILABEL_KINDS and "class_incremental" in self.eval.protocols:
+            raise ConfigError(f"eval.protocols: class_incremental needs single-label classes, world kind '{kind}' "
+                              "is multi-label")
         if kind in MULTILABEL_KINDS and "ncm" in self.eval.protocols:
             raise ConfigError(f"eval.protocols: ncm needs single-label classes, world kind '{kind}' is multi-label; "
                               "use linear, knn or multilabel")
@@ -153,11 +166,14 @@ def image_metric_names(cfg: ImageRunConfig) -> set[str]:
     """Every key an image run writes to summary.json (to validate claims up front)."""
     world = cfg.eval.world or cfg.data.world
     names = {"step", "images", "train/loss", "train/images_per_s", "train/skipped_steps", "wall_s", "params",
-             "params_trainable"}
-    multi = world.kind in MULTILABEL_KINDS or world.kind in ("folder", "npz")  # user files: either, until read
-    single = world.kind not in MULTILABEL_KINDS
+             "params_trainable", "params_trainable_backbone"}
+    dominant = world.kind == "satellite" and world.sat_label == "dominant"  # one majority class per tile
+    multi = (world.kind in MULTILABEL_KINDS and not dominant) or world.kind in ("folder", "npz")  # user files: either
+    single = world.kind not in MULTILABEL_KINDS or dominant
     splits = [cfg.eval.val_split, *eval_split_names(world, cfg.eval.test_splits)]
     for p in cfg.eval.protocols:
         metrics = (["top1"] if single and p != "multilabel" else []) + (["mAP", "auc"] if multi and p != "ncm" else [])
+        if p == "class_incremental":
+            metrics = ["acc", "avg_inc_acc", "forgetting"]
         names |= {metric_key(p, s, m) for s in splits for m in metrics}
     return names

@@ -31,12 +31,14 @@ from torch import nn
 from pretrainlab.config import save_yaml
 from pretrainlab.data.image_augment import augment, normalize, resize, to_float
 from pretrainlab.eval import report
+from pretrainlab.eval.class_incremental import class_incremental
 from pretrainlab.eval.features import Preprocessing, extract_features
 from pretrainlab.eval.finetune import finetune
 from pretrainlab.eval.knn import knn_eval
 from pretrainlab.eval.linear_probe import linear_probe
 from pretrainlab.eval.ncm import ncm_eval
 from pretrainlab.models import MODELS
+from pretrainlab.models.lora import apply_adapt, load_weights
 from pretrainlab.run_config_image import ImageRunConfig, metric_key, model_config, objective_params
 from pretrainlab.train import checkpoint as ckpt
 from pretrainlab.train.callbacks import Checkpointer, MetricsLogger, PeriodicEval, ProgressBar
@@ -151,7 +153,9 @@ def _start_state(cfg: ImageRunConfig, out: Path, resume: bool, task: ImageTask, 
 
 
 def _init_from(task: ImageTask, optimizer, src: Path, with_optimizer: bool) -> None:
-    """The backbone (always) and, when the objective matches, the objective state and optimizer too."""
+    """The backbone (always; LoRA merged) and, when the objective matches, the objective state and optimizer too;
+    when the task's objective extends the source's (every source key present, same shape: an MAE decoder under
+    MAE + distillation or under a LoRA backbone), those objective weights too."""
     from safetensors.torch import load_file
 
     sd = load_file(str(src / "model.safetensors"))
@@ -160,7 +164,11 @@ def _init_from(task: ImageTask, optimizer, src: Path, with_optimizer: bool) -> N
         if with_optimizer:
             ckpt.load_optimizer(optimizer, src, task)
         return
-    task.backbone.load_state_dict({k[len("backbone."):]: v for k, v in sd.items() if k.startswith("backbone.")})
+    load_weights(task.backbone, {k[len("backbone."):]: v for k, v in sd.items() if k.startswith("backbone.")})
+    obj = {k[len("objective."):]: v for k, v in sd.items() if k.startswith("objective.")}
+    own = task.objective.state_dict()
+    if obj and all(k in own and own[k].shape == v.shape for k, v in obj.items()):
+        task.objective.load_state_dict(obj, strict=False)
 
 
 def _trim_metrics(path: Path, step: int) -> None:
@@ -186,6 +194,8 @@ def execute_image(cfg: ImageRunConfig, out: str | Path, resume: bool = False, co
     with console.status("building image world"):
         data = build_image_world(cfg.data.world, cache)
     task, prep = build_task(cfg, data, device)
+    if cfg.adapt.active:
+        apply_adapt(task.backbone, cfg.adapt)
     optimizer = build_optimizer(task, tc)
     state = _start_state(cfg, out, resume, task, optimizer, console)
     _trim_metrics(out / "metrics.jsonl", state.step)
@@ -216,7 +226,9 @@ def execute_image(cfg: ImageRunConfig, out: str | Path, resume: bool = False, co
                     "train/images_per_s": st.tokens / max(st.train_time_s, 1e-9),
                     "train/skipped_steps": len(st.skipped_steps), "wall_s": time.time() - t_start,
                     "params": task.backbone.num_params(),
-                    "params_trainable": sum(p.numel() for p in task.trainable_parameters())})
+                    "params_trainable": sum(p.numel() for p in task.trainable_parameters()),
+                    "params_trainable_backbone": sum(p.numel() for p in task.backbone.parameters()
+                                                     if p.requires_grad)})
     finish_image(out, cfg, summary)
     return summary
 
@@ -257,6 +269,11 @@ def evaluate_image(cfg: ImageRunConfig, backbone, prep: Preprocessing, data, dev
             r = linear_probe(train, val, evals, data.num_classes, tuple(ec.linear_wd))
         elif p == "knn":
             r = knn_eval(*train, {ec.val_split: val, **evals}, data.num_classes, ec.knn_k, ec.knn_temperature)
+        elif p == "class_incremental":
+            r = class_incremental(ec.ci_method, backbone, prep, raw[ec.train_split],
+                                  {ec.val_split: raw[ec.val_split], **{s: raw[s] for s in tests}}, data.num_classes,
+                                  ec.ci_tasks, ec.ci_epochs, ec.ci_lr, ec.finetune_batch_size, seed=cfg.seed,
+                                  device=device, preprocessing=ec.preprocessing)
         elif p == "ncm":
             if data.multilabel:
                 raise ValueError("eval.protocols: ncm needs single-label classes; the eval world is multi-label")

@@ -46,6 +46,15 @@ def _small(tie: bool = True, kv: int = 2) -> Decoder:
     return model
 
 
+@pytest.fixture(autouse=True, scope="module")
+def _one_thread():
+    """Tiny models on one thread: with two, OpenMP spin-waiting on a loaded 2-core machine is ~50x slower."""
+    n = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(n)
+
+
 @pytest.fixture(scope="module")
 def small() -> Decoder:
     return _small(True, 2)

@@ -140,3 +140,20 @@ def test_config_errors_name_the_key():
     with pytest.raises(ConfigError, match="train.optimizer=galore"):
         from_dict(TrainConfig, {"optimizer": "galore", "lowrank": {"mode": "lowrank"}})
     assert isinstance(LowRankLinear(8, 6, 16, 16.0, "lowrank", torch.Generator()).lora_A, nn.Parameter)
+
+
+@pytest.mark.parametrize("mode", ["lowrank", "relora"])
+def test_merged_weights_load_into_a_full_rank_decoder(mode):
+    """export/hf.py folds low-rank layers into plain weights: a full-rank decoder loading them computes
+    the same function."""
+    from pretrainlab.optim.lowrank import merge_lowrank_weights
+
+    model = decoder(LowRankConfig(mode=mode, rank=4, alpha=8.0))
+    with torch.no_grad():
+        for _, m in lowrank_modules(model):
+            m.lora_B.normal_(0, 0.05)  # relora starts with B = 0: make the delta visible
+    full = decoder()
+    merged = merge_lowrank_weights(model.state_dict())
+    assert set(merged) == set(full.state_dict())
+    full.load_state_dict(merged)
+    torch.testing.assert_close(full(TOKENS), model(TOKENS), atol=1e-5, rtol=1e-4)

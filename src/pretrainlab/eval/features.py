@@ -135,6 +135,7 @@ def load_backbone(ckpt_dir: str | Path, device: str | torch.device = "cpu"):
 
     from pretrainlab.config import from_dict
     from pretrainlab.models import MODELS
+    from pretrainlab.models.lora import merge_lora_state_dict
     from pretrainlab.train.checkpoint import read_model_config, resolve_checkpoint
 
     ckpt = resolve_checkpoint(ckpt_dir)
@@ -144,5 +145,5 @@ def load_backbone(ckpt_dir: str | Path, device: str | torch.device = "cpu"):
     model = model_cls(from_dict(cfg_cls, mcfg))
     sd = load_file(str(ckpt / "model.safetensors"))
     sd = {k[len("backbone."):]: v for k, v in sd.items() if k.startswith("backbone.")} or sd
-    model.load_state_dict(sd)
+    model.load_state_dict(merge_lora_state_dict(sd))
     return model.to(device).eval(), Preprocessing.load(ckpt)

@@ -42,6 +42,9 @@ class StageConfig:
     target_from: str | None = None
     """A stage (as for init_from) whose final val/loss is this run's ``eval.loss_target``
     (``flops_to/val_loss_target``); this run waits for it."""
+    teacher_from: str | None = None
+    """A stage (as for init_from) whose final checkpoint is this run's frozen teacher
+    (``objective.teacher_from``, e.g. objectives/feature_distill.py); this run waits for it."""
 
 
 @dataclass
@@ -113,6 +116,8 @@ class ExperimentConfig:
                     self._check_ref(arm, st.init_from, names[:i], f"arm '{arm}' stage '{st.name}' init_from")
                 if st.target_from:
                     self._check_ref(arm, st.target_from, names[:i], f"arm '{arm}' stage '{st.name}' target_from")
+                if st.teacher_from:
+                    self._check_ref(arm, st.teacher_from, names[:i], f"arm '{arm}' stage '{st.name}' teacher_from")
         for claim in self.claims:
             for arm in claim.arms:
                 if arm not in self.arms:

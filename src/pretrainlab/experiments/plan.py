@@ -37,7 +37,8 @@ class Job:
         return json.loads((self.run_dir / "summary.json").read_text())
 
 
-def config_hash(config: dict, parent_key: str | None, target_key: str | None = None) -> str:
+def config_hash(config: dict, parent_key: str | None, target_key: str | None = None,
+                teacher_key: str | None = None) -> str:
     """Hash of the *resolved* run config (defaults filled in), so changing a default re-runs the job."""
     from pretrainlab.config import to_dict
     from pretrainlab.run_config import build_run_config
@@ -52,6 +53,8 @@ def config_hash(config: dict, parent_key: str | None, target_key: str | None = N
         data.setdefault("train", {})["init_from"] = f"job:{parent_key}"
     if target_key:
         data.setdefault("eval", {})["loss_target_from"] = f"job:{target_key}"
+    if teacher_key:
+        data.setdefault("objective", {})["teacher_from"] = f"job:{teacher_key}"
     return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()[:12]
 
 
@@ -86,9 +89,14 @@ def build_plan(exp: ExperimentConfig, out: Path) -> Plan:
             t_arm, t_stage = stage.target_from.split("/", 1) if "/" in stage.target_from else (arm, stage.target_from)
             target = resolve(t_arm, t_stage, seed)
             config["eval"]["loss_target_from"] = str(jobs[target].run_dir)
-        key = config_hash(config, parent, target)
+        teacher = None
+        if stage.teacher_from:
+            ref = stage.teacher_from
+            teacher = resolve(*(ref.split("/", 1) if "/" in ref else (arm, ref)), seed)
+            config.setdefault("objective", {})["teacher_from"] = str(jobs[teacher].run_dir)
+        key = config_hash(config, parent, target, teacher)
         if key not in jobs:
-            deps = [k for k in (parent, target) if k]
+            deps = [k for k in (parent, target, teacher) if k]
             jobs[key] = Job(key, config, out / "runs" / f"{stage_name}-seed{seed}-{key}", deps)
         jobs[key].uses.append((arm, stage_name, seed))
         index[arm, stage_name, seed] = key

@@ -53,6 +53,7 @@ def export_hf(run_or_ckpt: str | Path, out_dir: str | Path) -> Path:
     from safetensors.torch import load_file
 
     from pretrainlab.data.tokenizer import Tokenizer
+    from pretrainlab.optim.lowrank import merge_lowrank_weights
 
     ckpt = resolve_checkpoint(run_or_ckpt)
     mc = read_model_config(ckpt)
@@ -60,7 +61,7 @@ def export_hf(run_or_ckpt: str | Path, out_dir: str | Path) -> Path:
         raise ValueError(f"{ckpt}: only decoder models export to the HF Llama format")
     tok_path = ckpt / "tokenizer.json"
     tokenizer = Tokenizer.load(tok_path)
-    weights = load_file(str(ckpt / "model.safetensors"))
+    weights = merge_lowrank_weights(load_file(str(ckpt / "model.safetensors")))  # low-rank runs: W = [W0 +] s B A
     if "embed_tokens.weight" not in weights and "lm_head.weight" in weights:
         weights["embed_tokens.weight"] = weights["lm_head.weight"]
     out = Path(out_dir)

@@ -192,7 +192,8 @@ def load_grown(model: torch.nn.Module, ckpt: Path, method: str, seed: int = 0, n
 
     from pretrainlab.train.checkpoint import read_model_config
 
-    small = DecoderConfig(**{k: v for k, v in read_model_config(ckpt).items() if k in DecoderConfig.__dataclass_fields__})
+    fields = DecoderConfig.__dataclass_fields__
+    small = DecoderConfig(**{k: v for k, v in read_model_config(ckpt).items() if k in fields})
     bare = getattr(model, "_orig_mod", model)
     large = getattr(bare, "module", bare).cfg
     try:

@@ -77,6 +77,7 @@ class LowRankLinear(nn.Module):
         self.in_features, self.out_features, self.mode = in_features, out_features, mode
         self.rank = min(rank, in_features, out_features)
         self.scale = alpha / rank
+        self.register_buffer("lora_scale", torch.tensor(self.scale))  # in checkpoints, for merge_lowrank_weights
         self.lora_A = nn.Parameter(_kaiming((self.rank, in_features), generator))
         if mode == "relora":
             self.weight = nn.Parameter(weight.detach().clone(), requires_grad=False)
@@ -128,6 +129,19 @@ def apply_lowrank(model: nn.Module, cfg: LowRankConfig, seed: int) -> nn.Module:
         parent_name, _, child = name.rpartition(".")
         setattr(model.get_submodule(parent_name), child, new.to(lin.weight.device))
     return model
+
+
+def merge_lowrank_weights(weights: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
+    """A checkpoint's weights with every low-rank layer folded into a plain ``<layer>.weight``
+    (W = [W0 +] s B A), so a low-rank run exports like a full-rank one; other weights pass through."""
+    out = {k: v for k, v in weights.items() if not k.endswith((".lora_A", ".lora_B", ".lora_scale"))}
+    for key in weights:
+        if key.endswith(".lora_A"):
+            prefix = key[: -len("lora_A")]
+            delta = weights[prefix + "lora_scale"].float() * (weights[prefix + "lora_B"].float() @ weights[key].float())
+            base = out.get(prefix + "weight")
+            out[prefix + "weight"] = (delta if base is None else base.float() + delta).to(weights[key].dtype)
+    return out
 
 
 def lowrank_modules(model: nn.Module) -> list[tuple[str, LowRankLinear]]:

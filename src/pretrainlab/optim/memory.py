@@ -2,8 +2,9 @@
 how many parameters it trains, measured from the live objects (not estimated).
 
 * ``optim/state_bytes``: bytes of every tensor in ``optimizer.state`` (Adam moments, GaLore projectors,
-  step counters). Sharded (FSDP) tensors count with their global size. AdamW keeps 2 x 4 bytes per trainable fp32 parameter; GaLore 2 r n + m r per projected
-  m x n weight (m >= n); a low-rank layer trains (and keeps moments for) r (m + n) values.
+  step counters); sharded (FSDP) tensors count with their global size. AdamW keeps 2 x 4 bytes per
+  trainable fp32 parameter; GaLore 2 r m + r n values per projected m x n weight (m >= n); a low-rank
+  layer trains (and keeps moments for) r (m + n) values.
 * ``params_trainable``: parameters with ``requires_grad`` (tied weights counted once); ReLoRA's frozen W0
   counts in ``params`` but not here.
 """

@@ -16,6 +16,9 @@ from pretrainlab.recipes import davinci, pretrainers_guide, tinyhelen_leaner
 from pretrainlab.recipes import train_once
 from pretrainlab.recipes import bert2bert
 from pretrainlab.recipes import memeff_pt
+from pretrainlab.recipes import medmae_thorax, rs_resize_norm
+from pretrainlab.recipes import explora, selfdistill_fpt
+from pretrainlab.recipes import look, nmc_cl
 
 RECIPES: dict[str, ModuleType] = {m.NAME: m for m in (quickstart, rewarm, spt)}
 RECIPES.update({m.NAME: m for m in (afriquellm, syne_cpt)})
@@ -23,6 +26,9 @@ RECIPES.update({m.NAME: m for m in (pretrainers_guide, tinyhelen_leaner, davinci
 RECIPES[train_once.NAME] = train_once
 RECIPES[bert2bert.NAME] = bert2bert
 RECIPES[memeff_pt.NAME] = memeff_pt
+RECIPES.update({m.NAME: m for m in (rs_resize_norm, medmae_thorax)})
+RECIPES.update({m.NAME: m for m in (selfdistill_fpt, explora)})
+RECIPES.update({m.NAME: m for m in (look, nmc_cl)})
 SIZES = ("tiny", "full")
 
 

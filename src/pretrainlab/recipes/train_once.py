@@ -18,8 +18,9 @@ plus B's (canary) or with B's only, then compares B's metric.
 
 Claims and tolerances (equivalence: the paired-difference CI must lie inside +-tol):
 
-* all-in-one val loss equals clean within 0.03 nats (tiny) / 0.02 (full): a few times the seed-to-seed
-  spread of the clean arm's val loss at these sizes (docs/recipes.md records the measured spread);
+* all-in-one val loss equals clean within 0.03 nats (tiny) / 0.02 (full): the paired (same seed) difference
+  must stay well inside seed noise -- the clean arm's seed-to-seed spread was 0.20 nats at tiny
+  (docs/recipes.md);
 * each experiment's metric equals its single-experiment run: exact match / attack success / acquired
   fraction within 0.2 (a rate over 5-16 items moves in steps of 1/n; 0.2 is about one binomial SE),
   canary exposure within 1 bit (of log2(101) = 6.7), watermark z within 1 (z is N(0,1) under the null);

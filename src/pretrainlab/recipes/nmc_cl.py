@@ -1,0 +1,86 @@
+"""nmc-cl: "A Simple Baseline that Questions the Use of Pretrained-Models in Continual Learning"
+(Janson, Zhang, Aljundi, Elhoseiny; NeurIPS 2022 workshop), METHODS-2 #20.
+
+Mechanism: keep the pretrained encoder f frozen and classify by the nearest class mean,
+``y_hat = argmin_c ||z(x) - mu_c||`` with ``z = f(x) / ||f(x)||`` and ``mu_c`` the running mean of class c's
+training features. A class mean only depends on its own class, so a class-incremental stream needs no
+training, no exemplars and cannot overwrite earlier classes; the paper finds this beats many pretrained
+continual-learning methods that fine-tune.
+
+Here: a test-size ViT pretrained with cross-entropy on the super-classes of one shapes world (``pretrain``,
+world seed 1, shared by every arm and run once per seed); then the ``stream`` stage (``train.steps: 0``)
+runs ``eval/class_incremental.py`` on a *different* shapes world (seed 0) labelled by its 12 sub-classes,
+split into ``ci_tasks`` tasks of new classes, single-head, no task id at test time, no exemplars:
+
+* ``ncm``: the nearest-mean classifier on frozen features;
+* ``linear``: frozen encoder, growing linear head trained on each task in turn;
+* ``finetune``: backbone + growing head fine-tuned on each task in turn;
+* ``joint``: a linear head on all classes at once (not continual; the frozen-feature upper bound).
+
+Claims (METHODS-2 #20): NMC's final average accuracy (``eval/class_incremental/acc``) is at least that of the
+sequential fine-tuned and linear baselines, it forgets less than sequential fine-tuning, and it stays
+within 10 points of the joint linear probe.
+"""
+
+from __future__ import annotations
+
+NAME = "nmc-cl"
+PAPER = "A Simple Baseline that Questions the Use of Pretrained-Models in Continual Learning (Janson et al., 2022)"
+CLAIMS = ["NMC beats sequential fine-tuning", "NMC beats a sequential linear head",
+          "NMC forgets less than sequential fine-tuning", "NMC is close to the joint linear probe"]
+STATUS = "runs"
+
+SIZES = {
+    #        size px, n_train, n_eval, pretrain steps, batch, tasks, epochs per task, seeds
+    "tiny": (16, 480, 120, 100, 32, 4, 3, 2),
+    "full": (32, 6000, 1200, 3000, 128, 6, 10, 3),
+}
+JOINT_GAP = 0.10
+METHOD_LR = {"ncm": 1e-3, "linear": 1e-2, "finetune": 3e-4, "joint": 1e-2}
+
+
+def experiment(size: str = "full") -> dict:
+    if size not in SIZES:
+        raise ValueError(f"nmc-cl: unknown size '{size}'; choose one of {list(SIZES)}")
+    px, n_train, n_eval, steps, batch, n_tasks, epochs, n_seeds = SIZES[size]
+    upstream = {"kind": "shapes", "size": px, "n_train": n_train, "n_val": n_eval, "n_test": n_eval, "seed": 1,
+                "label": "super", "spurious": 0.0}
+    stream = {**upstream, "seed": 0, "label": "sub"}
+    n_tasks = min(n_tasks, 12)
+    base = {
+        "name": "nmc-cl", "modality": "image",
+        "data": {"world": upstream, "augment": {"preset": "mae"}},
+        "model": {"family": "vit", "preset": "test", "patch_size": 4, "image_size": px},
+        "objective": {"name": "supervised"},
+        "train": {"steps": steps, "batch_size": batch, "lr": 1.5e-3, "warmup_steps": max(2, steps // 20),
+                  "weight_decay": 0.05, "betas": [0.9, 0.95], "log_every": max(1, steps // 10), "ckpt_every": 0,
+                  "eval_every": 0},
+        "eval": {"protocols": ["linear"], "test_splits": ["test"]},
+    }
+    pretrain = {"name": "pretrain", "overrides": {}}
+
+    def stream_stage(method: str) -> dict:
+        return {"name": "stream", "init_from": "pretrain", "overrides": {
+            "train.steps": 0, "eval.world": stream, "eval.protocols": ["class_incremental"],
+            "eval.ci_method": method, "eval.ci_tasks": n_tasks, "eval.ci_epochs": epochs,
+            "eval.ci_lr": METHOD_LR[method]}}
+
+    descriptions = {"ncm": "nearest class mean on the frozen encoder (no training)",
+                    "linear": "frozen encoder, linear head trained task after task",
+                    "finetune": "backbone and head fine-tuned task after task",
+                    "joint": "frozen encoder, linear head on all classes at once (upper bound)"}
+    arms = {m: {"description": d, "stages": [pretrain, stream_stage(m)]} for m, d in descriptions.items()}
+    acc, forget = "eval/class_incremental/acc", "eval/class_incremental/forgetting"
+    paper = "NMC's final average accuracy >= fine-tuning-based CL baselines, zero forgetting, small gap to joint"
+    claims = [
+        {"name": "NMC beats sequential fine-tuning", "kind": "greater", "metric": acc, "arms": ["ncm", "finetune"],
+         "paper": paper},
+        {"name": "NMC beats a sequential linear head", "kind": "greater", "metric": acc, "arms": ["ncm", "linear"],
+         "paper": paper},
+        {"name": "NMC forgets less than sequential fine-tuning", "kind": "less", "metric": forget,
+         "arms": ["ncm", "finetune"], "paper": paper},
+        {"name": "NMC is close to the joint linear probe", "kind": "equivalent", "metric": acc,
+         "arms": ["ncm", "joint"], "tolerance": JOINT_GAP, "paper": paper},
+    ]
+    return {"name": f"nmc-cl-{size}", "paper": PAPER, "base": base, "arms": arms, "seeds": list(range(n_seeds)),
+            "claims": claims, "metrics": [acc, "eval/class_incremental/avg_inc_acc", forget]}

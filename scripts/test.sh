@@ -4,4 +4,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-.venv/bin/python -m pytest -q -m "not gpu" "$@"
+.venv/bin/python -m pytest -q -m "not gpu and not recipe_tiny" "$@"

@@ -1,7 +1,6 @@
 """Image runs: `pretrainlab run` on an image config, preprocessing in checkpoints, resume, experiments."""
 
 import json
-import time
 from pathlib import Path
 
 import numpy as np
@@ -25,14 +24,12 @@ FAST = ["train.threads=1", "train.progress=false", "eval.linear_wd=[0.001,0.1]",
 @pytest.fixture(scope="module")
 def mae_run(tmp_path_factory):
     out = tmp_path_factory.mktemp("image") / "mae"
-    t0 = time.time()
     assert main(["run", str(EXAMPLE), "--out", str(out), *FAST]) == 0
-    return out, json.loads((out / "summary.json").read_text()), time.time() - t0
+    return out, json.loads((out / "summary.json").read_text())
 
 
 def test_cli_run_writes_probe_results(mae_run):
-    out, summary, seconds = mae_run
-    assert seconds < 30, f"test-size MAE run took {seconds:.1f}s"
+    out, summary = mae_run
     cfg = resolve_config(str(EXAMPLE), "tiny", FAST)
     assert isinstance(cfg, ImageRunConfig)
     assert metric_names(cfg) <= set(summary)  # claims can rely on every predicted key
@@ -46,7 +43,7 @@ def test_cli_run_writes_probe_results(mae_run):
 
 
 def test_checkpoint_carries_preprocessing_and_loads(mae_run):
-    out, summary, _ = mae_run
+    out, summary = mae_run
     ckpt = next((out / "checkpoints").iterdir())
     prep = json.loads((ckpt / "preprocessing.json").read_text())
     assert prep["size"] == 16 and prep["channels"] == 3 and len(prep["mean"]) == 3 and prep["dtype"] == "uint8"
@@ -64,7 +61,7 @@ def test_checkpoint_carries_preprocessing_and_loads(mae_run):
 
 
 def test_cli_eval_reruns_probes_from_the_checkpoint(mae_run):
-    out, summary, _ = mae_run
+    out, summary = mae_run
     assert main(["eval", str(out)]) == 0
     again = json.loads((out / "eval.json").read_text())
     for key in ("eval/linear/top1", "eval/knn/top1", "eval/ncm/test_shift/top1"):
@@ -72,7 +69,7 @@ def test_cli_eval_reruns_probes_from_the_checkpoint(mae_run):
 
 
 def test_init_from_loads_the_backbone_under_a_new_objective(mae_run, tmp_path):
-    out, summary, _ = mae_run
+    out, summary = mae_run
     cfg = resolve_config(str(EXAMPLE), "tiny", FAST + [f"train.init_from={out}", "train.steps=0",
                                                         "objective={name: supervised}"])
     again = execute(cfg, tmp_path / "probe-only")

@@ -159,7 +159,8 @@ def _init_from(task: ImageTask, optimizer, src: Path, with_optimizer: bool) -> N
     from safetensors.torch import load_file
 
     sd = load_file(str(src / "model.safetensors"))
-    if set(sd) == set(task.state_dict()):
+    own = task.state_dict()
+    if set(sd) == set(own) and all(sd[k].shape == own[k].shape for k in sd):  # e.g. a head over other classes
         ckpt.load_weights(task, src)
         if with_optimizer:
             ckpt.load_optimizer(optimizer, src, task)

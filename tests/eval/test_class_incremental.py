@@ -32,6 +32,15 @@ def colour_world(n, seed):
 PREP = Preprocessing(size=8, mean=[0.5] * 3, std=[0.25] * 3, channels=3)
 
 
+@pytest.fixture(autouse=True)
+def one_thread():
+    """Tiny tensors: one thread avoids oversubscription on a shared machine."""
+    n = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(n)
+
+
 def test_task_classes_partition_is_seeded():
     tasks = task_classes(12, 4, seed=3)
     assert sorted(np.concatenate(tasks).tolist()) == list(range(12)) and [len(t) for t in tasks] == [3] * 4

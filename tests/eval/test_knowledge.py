@@ -59,6 +59,20 @@ def test_facts_are_reinserted_until_answered(tokenizer, scripted):
     assert {p.experiment for p in plan.dynamic} == {"kn"} and len(plan.dynamic) == len(tr.state.placements)
 
 
+def test_a_correct_guess_before_any_exposure_is_not_acquisition(tokenizer, monkeypatch):
+    """A fact answered right at every check (e.g. the model's most frequent answer) is acquired only
+    after it has been inserted at least once, with exposures >= 1."""
+    monkeypatch.setattr(knowledge, "correct", lambda model, tok, items: [True] * len(items))
+    box = {}
+    plan, tr = make(tokenizer, box)
+    run(tr, box, [0])
+    assert all(f.acquired_step is None and f.scheduled == 1 for f in tr.state.facts)
+    run(tr, box, [EVERY])
+    exposed = [tr.exposures_before(i, EVERY) for i in range(len(FACTS))]
+    assert any(exposed)  # placements may be pushed past the interval by collisions, but not all of them
+    assert [f.exposures_to_acquire for f in tr.state.facts] == [n if n else None for n in exposed]
+
+
 def test_placements_only_in_untrained_steps(tokenizer, scripted):
     plan, tr = make(tokenizer, scripted)
     for step in range(0, STEPS, EVERY):

@@ -10,6 +10,10 @@ from pretrainlab.experiments.plan import build_plan
 from pretrainlab.recipes import RECIPES, recipe_experiment
 
 EXPERIMENTS = [name for name, m in RECIPES.items() if hasattr(m, "experiment")]
+CI_TINY = {"rewarm", "spt", "davinci", "explora"}
+"""Tiny reproductions run in CI (a few minutes each on 2 cores). The others (10-25 min each) carry the
+``recipe_tiny`` marker: ``bash scripts/test.sh -m recipe_tiny`` runs them all; each recipe also has a
+shorter end-to-end test of its own."""
 
 
 @pytest.mark.parametrize("name", sorted(RECIPES))
@@ -21,7 +25,8 @@ def test_recipe_builds(name, size, tmp_path):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name", EXPERIMENTS)
+@pytest.mark.parametrize("name", [n if n in CI_TINY else pytest.param(n, marks=pytest.mark.recipe_tiny)
+                                  for n in EXPERIMENTS])
 def test_tiny_reproduce_gives_verdicts(name, tmp_path):
     out = tmp_path / name
     assert main(["reproduce", name, "--size", "tiny", "--out", str(out)]) == 0

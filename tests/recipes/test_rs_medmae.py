@@ -76,7 +76,9 @@ def test_tiny_chains_run(tmp_path):
 
     md = _shrink(recipe_experiment("medmae-thorax", "tiny"), ["medmae"], 10)
     md["base"]["data"]["world"].update({"n_train": 128, "n_val": 64, "n_test": 64})
-    md["base"]["eval"].update({"max_train": 128, "finetune_epochs": 1})
+    for stage in md["arms"]["medmae"]["stages"]:
+        if stage["name"] == "probe":
+            stage["overrides"].update({"eval.max_train": 128, "eval.finetune_epochs": 1})
     res, _ = run_experiment(build_experiment(md), tmp_path / "md", report=False)
     summary = res["medmae"]["probe"]["0"]
     assert 0.0 <= summary["eval/finetune/auc"] <= 1.0 and 0.0 <= summary["eval/multilabel/auc"] <= 1.0
@@ -93,3 +95,26 @@ def test_dominant_satellite_reports_top1():
     base["data"]["world"]["sat_label"] = "dominant"
     single = image_metric_names(build_run_config(base))
     assert "eval/knn/test_lowres/top1" in single and "eval/knn/test_lowres/auc" not in single
+
+
+def test_init_from_other_head_loads_backbone_only(tmp_path):
+    """ood-supervised -> X-ray probe: same state-dict keys, head over other classes; only the backbone loads."""
+    import torch
+    from safetensors.torch import save_file
+
+    from pretrainlab.models.vit import ViT, ViTConfig
+    from pretrainlab.objectives import Supervised
+    from pretrainlab.runner_image import ImageTask, _init_from
+
+    def task(n_classes: int, seed: int) -> ImageTask:
+        torch.manual_seed(seed)
+        vit = ViT(ViTConfig(preset="test", in_chans=1, image_size=16))
+        return ImageTask(vit, Supervised(vit, num_classes=n_classes), "vit")
+
+    src, dst = task(4, 0), task(5, 1)
+    save_file({k: v.contiguous() for k, v in src.state_dict().items()}, str(tmp_path / "model.safetensors"))
+    head = dst.objective.state_dict()
+    _init_from(dst, None, tmp_path, with_optimizer=False)
+    for k, v in src.backbone.state_dict().items():
+        assert torch.equal(dst.backbone.state_dict()[k], v), k
+    assert all(torch.equal(dst.objective.state_dict()[k], v) for k, v in head.items())

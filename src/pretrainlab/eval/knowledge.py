@@ -3,8 +3,9 @@
 "Train Once, Answer All" (METHODS-1 #7, experiment "knowledge acquisition"): a fact ("Q: ... A: answer")
 is inserted into the training stream again and again until the live model's greedy completion of its
 prompt is correct. Every ``check_every`` steps the model is asked each not-yet-acquired fact; a fact
-answered correctly is *acquired* with the number of exposures trained so far (placements at earlier
-steps); the others get ``per_check`` more exposures spread over the next interval (up to
+answered correctly after at least one exposure is *acquired* with the number of exposures trained so far
+(placements at earlier steps) -- a correct answer before any exposure is a guess (a small model often
+completes with a frequent answer) and does not count; the others get ``per_check`` more exposures spread over the next interval (up to
 ``max_exposures``). At the end of training:
 
 * ``acquired``  = fraction of facts acquired during training;
@@ -85,7 +86,7 @@ class KnowledgeTracker:
         hi = min(step + self.every, self.plan.steps) * self.plan.B * self.plan.T1
         for i, hit in zip(open_, hits):
             fact = self.state.facts[i]
-            if hit:
+            if hit and self.exposures_before(i, step) > 0:
                 fact.acquired_step, fact.exposures_to_acquire = step, self.exposures_before(i, step)
                 continue
             if hi <= lo:

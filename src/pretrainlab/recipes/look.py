@@ -45,7 +45,7 @@ def experiment(size: str = "full") -> dict:
              "label": "super", "n_super": 4, "n_sub": 3, "spurious": 0.0}
     base = {
         "name": "look", "modality": "image",
-        "data": {"world": world, "augment": {"preset": "mae"}},
+        "data": {"world": world, "augment": {"preset": "mae", "crop_scale": [0.6, 1.0]}},
         "model": {"family": "vit", "preset": "test", "patch_size": 4, "image_size": px},
         "objective": {"name": "supervised"},
         "train": {"steps": steps, "batch_size": batch, "lr": 1.5e-3, "warmup_steps": max(2, steps // 20),

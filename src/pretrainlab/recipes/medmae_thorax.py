@@ -36,8 +36,8 @@ STATUS = "runs"
 SIZES = {
     #        n_train, labelled, n_eval, vit (dim, depth, heads), decoder (dim, depth, heads), steps, batch,
     #        fine-tune epochs, fine-tune lrs, seeds
-    "tiny": (1024, 512, 256, (32, 2, 2), (32, 1, 2), 150, 64, 3, [1e-3], 2),
-    "full": (20000, 2000, 1000, (96, 4, 3), (64, 2, 4), 3000, 128, 20, [1e-3, 3e-4], 3),
+    "tiny": (1024, 512, 256, (32, 2, 2), (32, 1, 2), 150, 64, 10, [3e-4, 1e-4], 2),
+    "full": (20000, 2000, 1000, (96, 4, 3), (64, 2, 4), 3000, 128, 20, [3e-4, 1e-4], 3),
 }
 LAYER_DECAY = 0.75
 NON_INFERIOR = -0.01
@@ -60,9 +60,9 @@ def experiment(size: str = "full") -> dict:
         "train": {"steps": steps, "batch_size": batch, "lr": 1.5e-3, "warmup_steps": max(2, steps // 20),
                   "weight_decay": 0.05, "betas": [0.9, 0.95], "log_every": max(1, steps // 10), "ckpt_every": 0,
                   "eval_every": 0},
-        "eval": {"protocols": ["multilabel", "finetune"], "max_train": labelled, "finetune_epochs": ft_epochs,
-                 "finetune_lrs": ft_lrs, "finetune_layer_decay": LAYER_DECAY},
+        "eval": {"protocols": ["multilabel", "finetune"]},
     }
+    probe_eval = {"eval.max_train": labelled, "eval.finetune_epochs": ft_epochs, "eval.finetune_lrs": ft_lrs}
 
     def mae(mask: float, crop: float, world: dict | None = None) -> dict:
         ov = {"objective": {"name": "mae", "mask_ratio": mask, "decoder_dim": ddim, "decoder_depth": ddepth,
@@ -72,7 +72,7 @@ def experiment(size: str = "full") -> dict:
 
     def probe(layer_decay: float = LAYER_DECAY, init: bool = True) -> dict:
         return {"name": "probe", **({"init_from": "pretrain"} if init else {}),
-                "overrides": {"train.steps": 0, "eval.finetune_layer_decay": layer_decay}}
+                "overrides": {"train.steps": 0, **probe_eval, "eval.finetune_layer_decay": layer_decay}}
 
     arms = {
         "scratch": {"description": "random init, fine-tuned without LLRD", "stages": [probe(1.0, init=False)]},

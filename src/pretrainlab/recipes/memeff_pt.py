@@ -33,7 +33,7 @@ PAPER = ("Scalable Parameter and Memory Efficient Pretraining for LLM: Recent Al
          "Benchmarking (arXiv 2505.22922)")
 CLAIMS = ["full-rank AdamW is best", "GaLore / ReLoRA beat pure low-rank",
           "refactorization narrows the gap at lower memory"]
-STATUS = "claim holds"
+STATUS = "runs"
 
 SIZES = {
     #        model overrides, seq_len, batch, steps, rank, restart/projector gap, re-warmup, lr, seeds

@@ -5,6 +5,10 @@ Shapes: ``test`` (ViT preset "test": 32 px, patch 4, 64 patches, dim 32, depth 2
 0.75, norm-pix loss, AdamW over backbone + decoder, fp32, random images (throughput does not depend on
 content). Sizes are timed in alternating rounds (shared machines drift); medians are reported.
 
+Also times the transfer probes on frozen features (``--probe-train`` x ``--probe-dim`` features of 10
+classes, a val and a test split of a quarter that size each): linear probe (L-BFGS over the default wd
+grid), kNN (k=20, T=0.07) and NCM (CL2N), wall seconds each.
+
     python benchmarks/vision.py [--sizes test tiny] [--rounds 3] [--steps 3] [--threads 2] [--device cpu]
 
 Prints one JSON object.
@@ -72,6 +76,30 @@ class MAEArm:
         return time.perf_counter() - t0
 
 
+def probe_seconds(n_train: int, dim: int, classes: int = 10) -> dict[str, float]:
+    """Wall seconds of each probe on clustered random features (the cost does not depend on content)."""
+    from pretrainlab.eval.knn import knn_eval
+    from pretrainlab.eval.linear_probe import linear_probe
+    from pretrainlab.eval.ncm import ncm_eval
+
+    g = torch.Generator().manual_seed(0)
+    centers = torch.randn(classes, dim, generator=g)
+
+    def split(n):
+        y = torch.randint(0, classes, (n,), generator=g)
+        return centers[y] + 2.0 * torch.randn(n, dim, generator=g), y
+
+    train, val, test = split(n_train), split(n_train // 4), split(n_train // 4)
+    out = {}
+    for name, fn in (("linear", lambda: linear_probe(train, val, {"test": test}, classes)),
+                     ("knn", lambda: knn_eval(*train, {"test": test}, classes)),
+                     ("ncm", lambda: ncm_eval(*train, {"test": test}, classes))):
+        t0 = time.perf_counter()
+        fn()
+        out[name] = round(time.perf_counter() - t0, 3)
+    return out
+
+
 def matmul_gflops(device: torch.device, n: int = 1024, reps: int = 5) -> float:
     """fp32 n x n matmul rate on this machine now: the yardstick for how loaded it was during the run."""
     a, b = torch.randn(n, n, device=device), torch.randn(n, n, device=device)
@@ -93,6 +121,8 @@ def main() -> None:
     p.add_argument("--batch", type=int, default=None, help="override every size's batch")
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--device", default="cpu")
+    p.add_argument("--probe-train", type=int, default=4096, help="train features for the probe timings (0: skip)")
+    p.add_argument("--probe-dim", type=int, default=192, help="feature dimension (ViT-Tiny: 192)")
     args = p.parse_args()
     torch.set_num_threads(args.threads)
     device = torch.device(args.device)
@@ -118,6 +148,8 @@ def main() -> None:
         "machine": platform.processor() or platform.machine(), "device": str(device), "threads": args.threads,
         "torch": torch.__version__, "mask_ratio": 0.75, "dtype": "fp32", "rounds": args.rounds,
         "steps_per_round": args.steps, "results": results, "matmul_1024_gflops": round(matmul_gflops(device), 2),
+        "probe_s": ({"train": args.probe_train, "dim": args.probe_dim,
+                     **probe_seconds(args.probe_train, args.probe_dim)} if args.probe_train else None),
         "load_avg_1m": round(os.getloadavg()[0], 2) if hasattr(os, "getloadavg") else None,
     }, indent=1))
 

@@ -20,3 +20,11 @@ def test_vision_benchmark_arm_trains_decoder_and_encoder():
     assert not torch.equal(enc, arm.model.cls_token)  # the encoder is in the optimizer
     assert not torch.equal(dec, arm.objective.decoder.mask_token)  # and so is the objective-owned decoder
     assert set(mod.SHAPES) == {"test", "tiny"}
+
+
+def test_probe_timings_run_every_protocol():
+    spec = importlib.util.spec_from_file_location("bench_vision", BENCH)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    out = mod.probe_seconds(n_train=64, dim=8, classes=4)
+    assert set(out) == {"linear", "knn", "ncm"} and all(v > 0 for v in out.values())

@@ -69,18 +69,23 @@ def _pair(a: str, b: str, va: list[float], vb: list[float], kind: str, claim: Cl
     d = np.asarray(va, dtype=float) - np.asarray(vb, dtype=float)
     if kind == "less":
         d = -d
-    finite = d[np.isfinite(d)]
+    finite = d[~np.isnan(d)]  # a missing value (NaN) drops its seed; +-inf is an ordering (e.g. never reached)
     if len(finite) < 2:
         mean = float(finite.mean()) if len(finite) else math.nan
         return PairResult(a, b, mean, math.nan, math.nan, len(finite), UNSURE)
-    lo, hi = bootstrap_ci(finite, claim.confidence)
+    if np.isinf(finite).any():  # no bootstrap over infinities: decide on the range of the paired differences
+        lo, hi = float(finite.min()), float(finite.max())
+        mean = math.nan if (np.isposinf(finite).any() and np.isneginf(finite).any()) else float(finite.mean())
+    else:
+        lo, hi = bootstrap_ci(finite, claim.confidence)
+        mean = float(finite.mean())
     if kind == "equivalent":
         tol = claim.tolerance
         verdict = HOLDS if (-tol < lo and hi < tol) else FAILS if (lo >= tol or hi <= -tol) else UNSURE
     else:
         t = claim.min_effect
         verdict = HOLDS if lo > t else FAILS if hi <= t else UNSURE
-    return PairResult(a, b, float(finite.mean()), lo, hi, len(finite), verdict)
+    return PairResult(a, b, mean, lo, hi, len(finite), verdict)
 
 
 def evaluate_claim(claim: ClaimConfig, values: dict[str, list[float]]) -> ClaimResult:

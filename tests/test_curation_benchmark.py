@@ -31,6 +31,8 @@ def test_scores_precision_and_recall_against_labels():
 
 
 def test_side_by_side_skips_with_install_hint_without_datatrove(monkeypatch):
+    """With spaCy missing (and datatrove installed or not) the comparison is skipped, naming the first
+    missing module and the pip command."""
     real_import = builtins.__import__
 
     def fake_import(name, *args, **kwargs):
@@ -40,7 +42,9 @@ def test_side_by_side_skips_with_install_hint_without_datatrove(monkeypatch):
 
     monkeypatch.setattr(builtins, "__import__", fake_import)
     out = bench.side_by_side([_doc(0)], rounds=1)
-    assert set(out) == {"skipped"} and "spacy" in out["skipped"] and "pretrainlab[bench]" in out["skipped"]
+    first_missing = "spacy" if importlib.util.find_spec("datatrove") else "datatrove"
+    assert set(out) == {"skipped"} and f"{first_missing} is not installed" in out["skipped"]
+    assert "pretrainlab[bench]" in out["skipped"]
 
 
 def test_side_by_side_against_datatrove_on_world_docs():

@@ -96,7 +96,7 @@ def probe_seconds(n_train: int, dim: int, classes: int = 10) -> dict[str, float]
                      ("ncm", lambda: ncm_eval(*train, {"test": test}, classes))):
         t0 = time.perf_counter()
         fn()
-        out[name] = round(time.perf_counter() - t0, 3)
+        out[name] = round(time.perf_counter() - t0, 4)
     return out
 
 

@@ -27,4 +27,5 @@ def test_probe_timings_run_every_protocol():
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
     out = mod.probe_seconds(n_train=64, dim=8, classes=4)
-    assert set(out) == {"linear", "knn", "ncm"} and all(v > 0 for v in out.values())
+    assert set(out) == {"linear", "knn", "ncm"} and all(v >= 0 for v in out.values())
+    assert out["linear"] > 0  # L-BFGS over the wd grid takes measurable time; NCM may round to 0 ms

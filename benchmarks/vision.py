@@ -21,7 +21,9 @@ import json
 import os
 import platform
 import statistics
+import sys
 import time
+from pathlib import Path
 
 import torch
 
@@ -31,16 +33,14 @@ from pretrainlab.optim.adamw import build_adamw
 from pretrainlab.run_config import TrainConfig
 from pretrainlab.train.loop import Trainer
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from throughput import _sync, matmul_gflops  # noqa: E402  (the yardstick shared with throughput.py)
+
 # name -> (ViT preset, image size, batch, decoder dim, decoder depth, decoder heads)
 SHAPES = {
     "test": ("test", 32, 64, 32, 1, 2),
     "tiny": ("tiny", 224, 16, 128, 2, 4),
 }
-
-
-def _sync(device):
-    if device.type == "cuda":
-        torch.cuda.synchronize()
 
 
 class MAEArm:
@@ -100,18 +100,6 @@ def probe_seconds(n_train: int, dim: int, classes: int = 10) -> dict[str, float]
     return out
 
 
-def matmul_gflops(device: torch.device, n: int = 1024, reps: int = 5) -> float:
-    """fp32 n x n matmul rate on this machine now: the yardstick for how loaded it was during the run."""
-    a, b = torch.randn(n, n, device=device), torch.randn(n, n, device=device)
-    a @ b
-    _sync(device)
-    t0 = time.perf_counter()
-    for _ in range(reps):
-        a @ b
-    _sync(device)
-    return 2 * n ** 3 * reps / (time.perf_counter() - t0) / 1e9
-
-
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--sizes", nargs="+", default=list(SHAPES), choices=list(SHAPES))
@@ -147,7 +135,7 @@ def main() -> None:
         "benchmark": "vision_mae", "date": time.strftime("%Y-%m-%d %H:%M"),
         "machine": platform.processor() or platform.machine(), "device": str(device), "threads": args.threads,
         "torch": torch.__version__, "mask_ratio": 0.75, "dtype": "fp32", "rounds": args.rounds,
-        "steps_per_round": args.steps, "results": results, "matmul_1024_gflops": round(matmul_gflops(device), 2),
+        "steps_per_round": args.steps, "results": results, "matmul_1024_gflops": round(matmul_gflops(device, n=1024, reps=5), 2),
         "probe_s": ({"train": args.probe_train, "dim": args.probe_dim,
                      **probe_seconds(args.probe_train, args.probe_dim)} if args.probe_train else None),
         "load_avg_1m": round(os.getloadavg()[0], 2) if hasattr(os, "getloadavg") else None,

@@ -183,3 +183,15 @@ def test_finetune_learns_and_selects_on_val():
     assert r["lr"] == 1e-2 and 1 <= r["epochs"] <= 4
     assert r["test"]["top1"] > 0.9
     assert all(torch.equal(before[k], v) for k, v in net.state_dict().items())  # the backbone is untouched
+
+
+def test_finetune_head_starts_at_the_label_prior():
+    from pretrainlab.eval.finetune import prior_bias
+
+    multi = torch.tensor([[1, 0], [1, 0], [0, 0], [1, 1]])
+    assert torch.allclose(torch.sigmoid(prior_bias(multi, 2)), torch.tensor([0.75, 0.25]))
+    single = torch.tensor([0, 0, 0, 2])
+    assert torch.allclose(prior_bias(single, 3).softmax(0), torch.tensor([0.75, 0.0, 0.25]), atol=2e-3)
+    clf = _Classifier(TinyNet(), 2, multi)
+    assert torch.count_nonzero(clf.head.weight) == 0
+    assert torch.allclose(torch.sigmoid(clf(torch.randn(3, 3, 8, 8))), torch.tensor([0.75, 0.25]).expand(3, 2))

@@ -1,7 +1,11 @@
 """Full fine-tuning with optional layer-wise learning-rate decay; learning rate and epoch chosen on val.
 
-A linear head on ``forward_features`` is trained together with the whole backbone (AdamW, cosine schedule
-per candidate LR). With layer decay ``d`` a parameter at depth ``l`` of ``L`` (patch/stem embedding = 0,
+A linear head on ``forward_features`` is trained together with the whole backbone (AdamW, linear warm-up
+over the first ``warmup`` fraction of steps, then cosine, per candidate LR). The head starts at zero weights
+(as MAE's fine-tuning, which draws them with std 2e-5) and a bias that matches the training labels' prior:
+``log p_c`` for single-label, ``logit(p_c)`` per finding for multi-label (the focal-loss prior init), so the
+first steps learn to discriminate instead of undoing a random head. Without that, a short fine-tune of a small
+model stayed at mean AUC ~0.5 on the X-ray world (0.54 vs 0.60 with it, random-init ViT, 80 steps). With layer decay ``d`` a parameter at depth ``l`` of ``L`` (patch/stem embedding = 0,
 block i = i + 1, final norm and head = L + 1) gets
 
     lr_l = lr * d^(L + 1 - l)                                   (BEiT / MAE ``param_groups_lrd``)
@@ -15,7 +19,7 @@ Defaults next to the peers' (PEERS-SSL.md §2.4):
 
 | | optimiser | lr | layer decay | wd | epochs | augmentation | selection |
 |---|---|---|---|---|---|---|---|
-| **pretrainlab** | AdamW, cosine | {1e-3, 3e-4} | 1.0 = off (0.65-0.75 for ViTs) | 0.05 | 10 | flip | val (lr, epoch), test once |
+| **pretrainlab** | AdamW, 10% warm-up, cosine | {1e-3, 3e-4} | 1.0 = off (0.65-0.75 for ViTs) | 0.05 | 10 | flip | val (lr, epoch), test once |
 | MAE ViT-B ``FINETUNE.md`` | AdamW, 5 warm-up ep. | blr 5e-4 x bs/256 | 0.65 | 0.05 | 100 | RandAug, mixup, cutmix, LS 0.1 | last epoch |
 | lightly ``FinetuneClassifier`` | SGD / AdamW | method-specific | -- | -- | 30-100 | RRC + flip | max val |
 | pretrain-gnns | Adam 1e-3 | -- | -- | 0 | 100 | -- | test at best-val epoch |
@@ -42,13 +46,26 @@ _EMBED = ("patch_embed", "cls_token", "pos_embed", "stem", "conv1", "bn1", "embe
 
 
 class _Classifier(nn.Module):
-    def __init__(self, backbone: nn.Module, num_classes: int):
+    def __init__(self, backbone: nn.Module, num_classes: int, labels: torch.Tensor | None = None):
         super().__init__()
         self.backbone = backbone
         self.head = nn.Linear(backbone.feature_dim, num_classes)
+        if labels is not None:
+            nn.init.zeros_(self.head.weight)
+            with torch.no_grad():
+                self.head.bias.copy_(prior_bias(labels, num_classes))
 
     def forward(self, x):
         return self.head(self.backbone.forward_features(x))
+
+
+def prior_bias(labels: torch.Tensor, num_classes: int, eps: float = 1e-3) -> torch.Tensor:
+    """Head bias whose prediction is the label prior: ``log p`` (single-label) or ``logit(p)`` (multi-label)."""
+    if labels.dim() == 2:
+        p = labels.float().mean(0).clamp(eps, 1 - eps)
+        return torch.log(p) - torch.log1p(-p)
+    p = torch.bincount(labels.long(), minlength=num_classes).float() / max(1, len(labels))
+    return torch.log(p.clamp_min(eps))
 
 
 def layer_id(name: str, n_blocks: int) -> int:
@@ -92,7 +109,7 @@ def _metrics(scores: torch.Tensor, y: torch.Tensor) -> dict[str, float]:
 def finetune(backbone: nn.Module, prep: Preprocessing, fit: dict[str, tuple], tests: dict[str, tuple],
              num_classes: int, lrs: tuple[float, ...] = (1e-3, 3e-4), epochs: int = 10, batch_size: int = 64,
              layer_decay: float = 1.0, weight_decay: float = 0.05, seed: int = 0, device="cpu",
-             preprocessing: str = "checkpoint") -> dict:
+             preprocessing: str = "checkpoint", warmup: float = 0.1) -> dict:
     """Fine-tune a copy of ``backbone`` per LR; ``fit`` holds raw ("train", "val") (images, labels).
 
     Returns ``{split: metrics, "val": metrics, "lr": chosen, "epochs": chosen}`` (the backbone is untouched).
@@ -106,9 +123,10 @@ def finetune(backbone: nn.Module, prep: Preprocessing, fit: dict[str, tuple], te
     steps_per_epoch = len(x_tr) // batch_size  # the incomplete last batch is dropped (BatchNorm needs > 1)
     for lr in lrs:
         torch.manual_seed(seed)
-        model = _Classifier(copy.deepcopy(backbone), num_classes).to(device)
+        model = _Classifier(copy.deepcopy(backbone), num_classes, y_tr).to(device)
         opt = torch.optim.AdamW(decay_groups(model, lr, layer_decay, weight_decay), lr=lr)
         total = epochs * steps_per_epoch
+        warm = int(warmup * total)
         for epoch in range(epochs):
             model.train()
             rng = np.random.default_rng([seed, epoch])
@@ -119,7 +137,8 @@ def finetune(backbone: nn.Module, prep: Preprocessing, fit: dict[str, tuple], te
                 xb = torch.where(flips[idx].view(-1, 1, 1, 1), x_tr[idx].flip(-1), x_tr[idx]).to(device)
                 step = epoch * steps_per_epoch + s
                 for g in opt.param_groups:
-                    g["lr"] = g["base_lr"] * 0.5 * (1 + math.cos(math.pi * step / total))
+                    g["lr"] = g["base_lr"] * ((step + 1) / warm if step < warm else
+                                              0.5 * (1 + math.cos(math.pi * (step - warm) / max(1, total - warm))))
                 logits = model(xb)
                 yb = y_tr[idx].to(device)
                 loss = F.binary_cross_entropy_with_logits(logits, yb.float()) if multilabel else \

@@ -36,8 +36,8 @@ STATUS = "runs"
 SIZES = {
     #        n_train, labelled, n_eval, vit (dim, depth, heads), decoder (dim, depth, heads), steps, batch,
     #        fine-tune epochs, fine-tune lrs, seeds
-    "tiny": (1024, 512, 256, (32, 2, 2), (32, 1, 2), 150, 64, 10, [3e-4, 1e-4], 2),
-    "full": (20000, 2000, 1000, (96, 4, 3), (64, 2, 4), 3000, 128, 20, [3e-4, 1e-4], 3),
+    "tiny": (1024, 512, 256, (32, 2, 2), (32, 1, 2), 150, 64, 30, [1e-3, 3e-4], 2),
+    "full": (20000, 2000, 1000, (96, 4, 3), (64, 2, 4), 3000, 128, 20, [1e-3, 3e-4], 3),
 }
 LAYER_DECAY = 0.75
 NON_INFERIOR = -0.01

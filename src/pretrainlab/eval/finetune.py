@@ -5,8 +5,10 @@ over the first ``warmup`` fraction of steps, then cosine, per candidate LR). The
 (as MAE's fine-tuning, which draws them with std 2e-5) and a bias that matches the training labels' prior:
 ``log p_c`` for single-label, ``logit(p_c)`` per finding for multi-label (the focal-loss prior init), so the
 first steps learn to discriminate instead of undoing a random head. Without that, a short fine-tune of a small
-model stayed at mean AUC ~0.5 on the X-ray world (0.54 vs 0.60 with it, random-init ViT, 80 steps). With layer decay ``d`` a parameter at depth ``l`` of ``L`` (patch/stem embedding = 0,
-block i = i + 1, final norm and head = L + 1) gets
+model stayed at mean AUC ~0.5 on the X-ray world (0.54 vs 0.60 with it, random-init ViT, 80 steps).
+
+With layer decay ``d`` a parameter at depth ``l`` of ``L`` (patch/stem embedding = 0, block i = i + 1, final
+norm and head = L + 1) gets
 
     lr_l = lr * d^(L + 1 - l)                                   (BEiT / MAE ``param_groups_lrd``)
 
@@ -40,6 +42,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from pretrainlab.eval.features import Preprocessing
+from pretrainlab.optim.schedules import cosine
 
 _LAYER = re.compile(r"(?:^|\.)(?:blocks|layers|layer|stages)\.?(\d+)")
 _EMBED = ("patch_embed", "cls_token", "pos_embed", "stem", "conv1", "bn1", "embed")
@@ -137,8 +140,7 @@ def finetune(backbone: nn.Module, prep: Preprocessing, fit: dict[str, tuple], te
                 xb = torch.where(flips[idx].view(-1, 1, 1, 1), x_tr[idx].flip(-1), x_tr[idx]).to(device)
                 step = epoch * steps_per_epoch + s
                 for g in opt.param_groups:
-                    g["lr"] = g["base_lr"] * ((step + 1) / warm if step < warm else
-                                              0.5 * (1 + math.cos(math.pi * (step - warm) / max(1, total - warm))))
+                    g["lr"] = g["base_lr"] * cosine(step, total, warm)
                 logits = model(xb)
                 yb = y_tr[idx].to(device)
                 loss = F.binary_cross_entropy_with_logits(logits, yb.float()) if multilabel else \

@@ -390,7 +390,7 @@ def orchestrate(args, passthrough: list[str]) -> None:
             Path(args.out).write_text(json.dumps(out, indent=1))
 
     me = os.path.abspath(__file__)
-    plan = [("single", [sys.executable, me, "--part", "single"], args.compile, 0.6)]
+    plan = [("single", [sys.executable, me, "--part", "single"], args.compile, 0.95 if args.skip_fsdp else 0.6)]
     if not args.skip_fsdp:
         torchrun = [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node", "1", me,
                     "--part", "fsdp"]

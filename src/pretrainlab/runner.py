@@ -38,7 +38,7 @@ from pretrainlab.train import checkpoint as ckpt
 from pretrainlab.train.callbacks import Checkpointer, MetricsLogger, MixtureLogger, PeriodicEval, ProgressBar
 from pretrainlab.train.callbacks.dynamic_insertion import DynamicInsertion
 from pretrainlab.train.callbacks.lowrank_restarts import LowRankRestarts
-from pretrainlab.train.distributed import init_distributed, wrap_model
+from pretrainlab.train.distributed import init_distributed, usable_cores, wrap_model
 from pretrainlab.train.loop import Trainer, uses_bf16
 from pretrainlab.train.state import TrainState, set_rng_state
 
@@ -124,7 +124,7 @@ def execute(cfg: RunConfig, out: str | Path, resume: bool = False, console: Cons
     out = Path(out)
     t_start = time.time()
     tc = cfg.train
-    torch.set_num_threads(tc.threads or os.cpu_count() or 1)
+    torch.set_num_threads(tc.threads or usable_cores())
     info, device = init_distributed(tc.device)
     if info.is_main:
         out.mkdir(parents=True, exist_ok=True)

@@ -44,6 +44,7 @@ from pretrainlab.train import checkpoint as ckpt
 from pretrainlab.train.callbacks import Checkpointer, MetricsLogger, PeriodicEval, ProgressBar
 from pretrainlab.train.loop import Trainer
 from pretrainlab.train.state import TrainState, set_rng_state
+from pretrainlab.train.distributed import usable_cores
 from pretrainlab.worlds.image import build_image_world
 
 
@@ -187,7 +188,7 @@ def execute_image(cfg: ImageRunConfig, out: str | Path, resume: bool = False, co
     out, t_start, tc = Path(out), time.time(), cfg.train
     if int(os.environ.get("WORLD_SIZE", "1")) > 1:
         raise NotImplementedError("image runs are single-process for now; run without torchrun")
-    torch.set_num_threads(tc.threads or os.cpu_count() or 1)
+    torch.set_num_threads(tc.threads or usable_cores())
     device = torch.device(("cuda" if torch.cuda.is_available() else "cpu") if tc.device == "auto" else tc.device)
     out.mkdir(parents=True, exist_ok=True)
     save_yaml(cfg, out / "config.yaml")

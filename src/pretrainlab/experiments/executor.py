@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import multiprocessing as mp
-import os
 import time
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from pathlib import Path
@@ -18,6 +17,7 @@ from pathlib import Path
 from rich.console import Console
 
 from pretrainlab.experiments.plan import Job, Plan
+from pretrainlab.train.distributed import usable_cores
 
 
 class ExperimentError(RuntimeError):
@@ -26,7 +26,7 @@ class ExperimentError(RuntimeError):
 
 def auto_workers(n_jobs: int, cores: int | None = None) -> tuple[int, int]:
     """(workers, threads per worker): small CPU runs scale better across processes than threads."""
-    cores = cores or os.cpu_count() or 1
+    cores = cores or usable_cores()
     per = 1 if cores <= 4 else 4
     workers = max(1, min(n_jobs, cores // per))
     return workers, max(1, cores // workers)
@@ -84,7 +84,7 @@ def run_plan(plan: Plan, out: Path, console: Console, workers: int = 0, executor
     if executor == "submitit":
         _run_submitit(plan, todo, roots, out, console, slurm or {})
         return
-    n_workers, threads = auto_workers(len(todo)) if workers <= 0 else (workers, max(1, (os.cpu_count() or 1) // workers))
+    n_workers, threads = auto_workers(len(todo)) if workers <= 0 else (workers, max(1, usable_cores() // workers))
     console.print(f"local pool: {n_workers} worker(s) x {threads} thread(s)")
     failed: dict[str, str] = {}
     t0 = time.time()

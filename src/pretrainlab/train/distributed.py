@@ -18,6 +18,14 @@ import torch.distributed as dist
 from torch import nn
 
 
+def usable_cores() -> int:
+    """CPU cores this process may run on: its affinity mask (taskset, Slurm, cgroup cpusets), not the host's count."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):  # macOS / Windows have no affinity mask
+        return os.cpu_count() or 1
+
+
 @dataclass
 class DistInfo:
     rank: int = 0

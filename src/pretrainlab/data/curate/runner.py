@@ -36,6 +36,7 @@ from pathlib import Path
 
 from pretrainlab.config import ConfigError, apply_overrides, from_dict, load_yaml, to_dict
 from pretrainlab.data.curate.base import Step, StepStats
+from pretrainlab.train.distributed import usable_cores
 from pretrainlab.data.curate.pipeline import (PipelineConfig, StepSpec, build_steps, fingerprint,
                                               parse_steps, phases)
 from pretrainlab.data.curate.report import build_report, write_report
@@ -264,7 +265,7 @@ def run_pipeline(cfg: PipelineConfig) -> dict:
         else:
             todo.append(ShardTask(shard, local, str(out), "stage1" if global_ else "shards",
                                   cfg.text_field, cfg.on_error, cfg.write_excluded, hash1))
-    workers = cfg.workers or os.cpu_count() or 1
+    workers = cfg.workers or usable_cores()
     failed = []
     for marker in run_phase1(todo, workers):
         if "failed" in marker:

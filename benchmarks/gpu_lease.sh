@@ -24,7 +24,8 @@ VISION_S="${VISION_S:-360}"
 GPU_S="${GPU_S:-210}"
 # recipe:cores -- cores roughly in proportion to each recipe's training steps (16 on the lent machine)
 RECIPES="${RECIPES:-medmae-thorax:4 look:3 nmc-cl:3 rs-resize-norm:2 selfdistill-fpt:2 explora:2}"
-mkdir -p "$OUT" "$ROOT/runs/lease"
+LEASE_DIR="${LEASE_DIR:-$ROOT/runs/lease}"   # where the experiments run (kept between calls on a warm machine)
+mkdir -p "$OUT" "$LEASE_DIR"
 LOG="$OUT/lease.log"
 say() { echo "[lease $(date +%T) +$((SECONDS))s] $*" | tee -a "$LOG" >&2; }
 
@@ -44,20 +45,20 @@ for spec in $RECIPES; do
     name="${spec%%:*}"; n="${spec##*:}"
     cores=$(seq -s, "$next" $((next + n - 1)) | awk -v m="$ncpu" -F, '{for (i = 1; i <= NF; i++) printf "%s%d", (i > 1 ? "," : ""), $i % m}')
     next=$((next + n))
-    dir="$ROOT/runs/lease/$name-$SIZE"
+    dir="$LEASE_DIR/$name-$SIZE"
     say "start $name on cores $cores -> $dir"
     taskset -c "$cores" timeout --kill-after=5 "$VISION_S" \
-        "$PY" -m pretrainlab.cli reproduce "$name" --size "$SIZE" --out "$dir" > "$ROOT/runs/lease/$name-$SIZE.log" 2>&1 &
+        "$PY" -m pretrainlab.cli reproduce "$name" --size "$SIZE" --out "$dir" > "$LEASE_DIR/$name-$SIZE.log" 2>&1 &
     pids+=("$!:$name")
 done
 for p in "${pids[@]}"; do
-    wait "${p%%:*}"; rc=$?; name="${p##*:}"; dir="$ROOT/runs/lease/$name-$SIZE"
+    wait "${p%%:*}"; rc=$?; name="${p##*:}"; dir="$LEASE_DIR/$name-$SIZE"
     say "end $name rc=$rc (124: cut off at ${VISION_S}s; finished runs are kept)"
     # a finished experiment needs no weights to come back; an unfinished one keeps them for its later stages
     [[ -f "$dir/report.md" ]] && rm -rf "$dir"/runs/*/checkpoints
 done
 nvidia-smi --query-gpu=memory.used,utilization.gpu --format=csv,noheader 2>/dev/null | sed 's/^/[gpu] /' >&2
-tar -C "$ROOT/runs/lease" --exclude='*/data/images' --exclude='optimizer.pt' --exclude='rng.pt' -cz . \
+tar -C "$LEASE_DIR" --exclude='*/data/images' --exclude='optimizer.pt' --exclude='rng.pt' -cz . \
     | split -b 15M -d - "$OUT/vision.tgz.part-"   # at most 16 MiB per file comes back: cat the parts to untar
 say "vision.tgz: $(ls "$OUT"/vision.tgz.part-* | wc -l) part(s), $(cat "$OUT"/vision.tgz.part-* | wc -c) bytes"
 

@@ -7,11 +7,13 @@ throughput.py and the gpu.sh dry run take longer and are marked slow.
 
 from __future__ import annotations
 
+import io
 import importlib.util
 import json
 import os
 import shutil
 import subprocess
+import tarfile
 import sys
 from pathlib import Path
 
@@ -111,7 +113,8 @@ def test_peak_flops_table():
 def test_gpu_sh_syntax():
     if shutil.which("bash") is None:
         pytest.skip("no bash")
-    subprocess.run(["bash", "-n", str(BENCH / "gpu.sh")], check=True)
+    for script in ("gpu.sh", "gpu_lease.sh"):
+        subprocess.run(["bash", "-n", str(BENCH / script)], check=True)
 
 
 @pytest.mark.slow
@@ -123,6 +126,23 @@ def test_gpu_sh_cpu_dry_run(tmp_path):
     saved = json.loads((tmp_path / "gpu_bench.json").read_text())
     assert saved["parts"]["single"]["arms"]["pretrainlab"]["tokens_per_s"] > 0
     assert "== python / torch" in (tmp_path / "gpu_bench.log").read_text()
+
+
+@pytest.mark.slow
+def test_gpu_lease_cpu_dry_run(tmp_path):
+    """The lease script cuts a recipe off at VISION_S and still ships what finished, in parts that untar."""
+    out, lease = tmp_path / "out", tmp_path / "lease"
+    env = {**_env(), "OUT": str(out), "PYTHON": sys.executable, "LEASE_DIR": str(lease), "SIZE": "tiny",
+           "VISION_S": "20", "GPU_S": "0", "RECIPES": "explora:1"}
+    proc = subprocess.run(["bash", str(BENCH / "gpu_lease.sh")], cwd=ROOT, env=env, capture_output=True, text=True,
+                          timeout=TIMEOUT)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    parts = sorted(out.glob("vision.tgz.part-*"))
+    assert parts, proc.stderr[-3000:]
+    blob = b"".join(p.read_bytes() for p in parts)
+    names = tarfile.open(fileobj=io.BytesIO(blob), mode="r:gz").getnames()
+    assert "./explora-tiny.log" in names and not any("data/images" in n for n in names)
+    assert "start explora" in (out / "lease.log").read_text()
 
 
 @pytest.mark.slow

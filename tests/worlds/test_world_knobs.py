@@ -358,3 +358,16 @@ def test_generic_loader_builds_knobs():
                                       "provenance_tags": True})
     assert cfg.languages == ("zorbish", "vellan:reverse") and cfg.noise_types == {"typos": 2.0}
     assert cfg.rewriter == "simplify" and cfg.provenance_tags is True
+
+
+def test_val_noise_rate_gives_a_clean_val_split():
+    base = dict(SMALL, n_docs=400, noise_rate=0.3)
+    noisy, clean = TextWorld(TextWorldConfig(**base)), TextWorld(TextWorldConfig(**base, val_noise_rate=0.0))
+    assert list(noisy.documents("train")) == list(clean.documents("train"))  # train untouched
+    val_noisy, val_clean = list(noisy.documents("val")), list(clean.documents("val"))
+    assert any(d["meta"]["noise"] for d in val_noisy)
+    assert not any(d["meta"]["noise"] for d in val_clean)
+    unchanged = [a == b for a, b in zip(val_noisy, val_clean) if not a["meta"]["noise"]]
+    assert unchanged and all(unchanged)  # only the noised docs differ
+    with pytest.raises(ValueError, match="val_noise_rate"):
+        TextWorld(TextWorldConfig(**base, val_noise_rate=1.5))

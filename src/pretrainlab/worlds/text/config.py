@@ -83,6 +83,9 @@ class TextWorldConfig:
     # -- corpus knobs (knobs.py); all off by default ----------------------------------------
     noise_rate: float = 0.0
     """Fraction of prose docs (story, encyclopedia, dialog) that get one noise injector."""
+    val_noise_rate: float | None = None
+    """``noise_rate`` of the val split (None: the same as train). 0 gives a clean val split, so that
+    filter experiments measure loss on clean text instead of on the noise the filter removed."""
     noise_types: dict[str, float] = field(default_factory=lambda: dict.fromkeys(NOISE_TYPES, 1.0))
     """Relative weights of the noise types: boilerplate, repetition, word_salad, symbols, short,
     typos, foreign (missing types get 0)."""
@@ -171,10 +174,13 @@ def _check_knobs(cfg: TextWorldConfig) -> None:
         _check(0.0 <= value <= 1.0, f"{name} must be in [0, 1], got {value}")
     _check(cfg.dup_rate + cfg.near_dup_rate <= 1.0,
            f"dup_rate + near_dup_rate must be <= 1, got {cfg.dup_rate + cfg.near_dup_rate}")
+    if cfg.val_noise_rate is not None:
+        _check(0.0 <= cfg.val_noise_rate <= 1.0,
+               f"val_noise_rate must be in [0, 1] or null, got {cfg.val_noise_rate}")
     unknown = sorted(set(cfg.noise_types) - set(NOISE_TYPES))
     _check(not unknown, f"noise_types has unknown types {unknown}; valid: {list(NOISE_TYPES)}")
     _check(all(v >= 0 for v in cfg.noise_types.values()), "noise_types weights must be >= 0")
-    _check(cfg.noise_rate == 0 or sum(cfg.noise_types.values()) > 0,
+    _check(max(cfg.noise_rate, cfg.val_noise_rate or 0.0) == 0 or sum(cfg.noise_types.values()) > 0,
            "noise_rate > 0 but every noise_types weight is 0")
     unknown = sorted(set(cfg.translated) - set(DOMAIN_NAMES))
     _check(not unknown, f"translated has unknown domains {unknown}; valid: {list(DOMAIN_NAMES)}")

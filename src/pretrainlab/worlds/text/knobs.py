@@ -79,7 +79,7 @@ class Knobs:
     def extra_words(self) -> set[str]:
         """Words the enabled knobs can emit beyond the English world (typos excepted)."""
         cfg, out = self.cfg, set()
-        if cfg.noise_rate > 0:
+        if max(cfg.noise_rate, cfg.val_noise_rate or 0.0) > 0:
             out |= noise.template_words()
             if cfg.noise_types.get("foreign", 0) > 0:
                 out |= self.foreign.words()
@@ -111,9 +111,10 @@ class Knobs:
                 text, values, kinds = pii.insert_pii(text, rng, self.world.ents.people)
                 meta.update(pii=1, pii_values=values, pii_kinds=kinds)
                 protected += values
-        if cfg.noise_rate > 0 and domain in PROSE_DOMAINS:
+        rate = cfg.val_noise_rate if split == "val" and cfg.val_noise_rate is not None else cfg.noise_rate
+        if rate > 0 and domain in PROSE_DOMAINS:
             rng = make_rng(cfg.seed, "noise", split, i)
-            if rng.random() < cfg.noise_rate:
+            if rng.random() < rate:
                 kind = noise.NOISE_TYPES[pick_weighted(rng, self.noise_cum)]
                 text = noise.INJECTORS[kind](text, rng, self.world, protected)
                 meta["noise"] = kind

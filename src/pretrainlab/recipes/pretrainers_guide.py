@@ -8,7 +8,9 @@ different years and evaluate on data from a later year; temporal misalignment de
 toxic), plus the *inverse* toxicity filter (drop the least toxic). (3) Domain composition:
 leave-one-domain-out; heterogeneous sources (books, web) matter most.
 
-Here, on the synthetic world with 30% noisy prose and 30% toxic dialogs, at equal tokens:
+Here, on the synthetic world with 30% noisy prose and 30% toxic dialogs, at equal tokens, every arm
+evaluated on a noise-free val split (``world.val_noise_rate: 0``; a filtered model would otherwise be
+judged on the very noise its filter removed):
 
 * data age: arms pretrain on docs stamped 2000-04 (2005-09 at full) or 2010-14 and all evaluate on
   the same val docs stamped 2015-19 (``world.val_years``); facts drift (employers, CEOs,
@@ -60,7 +62,7 @@ def _base(size: str) -> dict:
     n_docs, model, seq_len, batch, steps, _, _ = SIZES[size]
     base = quickstart.config(size)
     base["name"] = NAME
-    base["data"]["world"].update({"n_docs": n_docs, "val_frac": 0.1, "noise_rate": 0.3,
+    base["data"]["world"].update({"n_docs": n_docs, "val_frac": 0.1, "noise_rate": 0.3, "val_noise_rate": 0.0,
                                   "toxicity_rate": 0.3})
     base["data"]["seq_len"] = seq_len
     base["model"]["size"] = model

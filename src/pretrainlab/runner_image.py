@@ -42,9 +42,9 @@ from pretrainlab.models.lora import apply_adapt, load_weights
 from pretrainlab.run_config_image import ImageRunConfig, metric_key, model_config, objective_params
 from pretrainlab.train import checkpoint as ckpt
 from pretrainlab.train.callbacks import Checkpointer, MetricsLogger, PeriodicEval, ProgressBar
+from pretrainlab.train.distributed import usable_cores
 from pretrainlab.train.loop import Trainer
 from pretrainlab.train.state import TrainState, set_rng_state
-from pretrainlab.train.distributed import usable_cores
 from pretrainlab.worlds.image import build_image_world
 
 

@@ -36,11 +36,11 @@ from pathlib import Path
 
 from pretrainlab.config import ConfigError, apply_overrides, from_dict, load_yaml, to_dict
 from pretrainlab.data.curate.base import Step, StepStats
-from pretrainlab.train.distributed import usable_cores
 from pretrainlab.data.curate.pipeline import (PipelineConfig, StepSpec, build_steps, fingerprint,
                                               parse_steps, phases)
 from pretrainlab.data.curate.report import build_report, write_report
 from pretrainlab.data.readers import DataError, ReadStats, read_source
+from pretrainlab.train.distributed import usable_cores
 
 GLOBAL_MARKER = "_global"
 SHARD_SUFFIXES = (".jsonl.gz", ".jsonl")

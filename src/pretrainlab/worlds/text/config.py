@@ -128,6 +128,10 @@ class TextWorldConfig:
             out |= {f"{d}_{name}": w / len(names) for d, w in self.translated.items() if w > 0}
         return out
 
+    def noise_rate_of(self, split: str) -> float:
+        """The noise rate of ``split``: ``val_noise_rate`` for val when it is set, else ``noise_rate``."""
+        return self.val_noise_rate if split == "val" and self.val_noise_rate is not None else self.noise_rate
+
     def validate(self) -> None:
         """Raise ``ValueError`` with a clear message if any value is out of range."""
         _check_mix(self.mix)
@@ -180,7 +184,7 @@ def _check_knobs(cfg: TextWorldConfig) -> None:
     unknown = sorted(set(cfg.noise_types) - set(NOISE_TYPES))
     _check(not unknown, f"noise_types has unknown types {unknown}; valid: {list(NOISE_TYPES)}")
     _check(all(v >= 0 for v in cfg.noise_types.values()), "noise_types weights must be >= 0")
-    _check(max(cfg.noise_rate, cfg.val_noise_rate or 0.0) == 0 or sum(cfg.noise_types.values()) > 0,
+    _check(max(map(cfg.noise_rate_of, ("train", "val"))) == 0 or sum(cfg.noise_types.values()) > 0,
            "noise_rate > 0 but every noise_types weight is 0")
     unknown = sorted(set(cfg.translated) - set(DOMAIN_NAMES))
     _check(not unknown, f"translated has unknown domains {unknown}; valid: {list(DOMAIN_NAMES)}")

@@ -79,7 +79,7 @@ class Knobs:
     def extra_words(self) -> set[str]:
         """Words the enabled knobs can emit beyond the English world (typos excepted)."""
         cfg, out = self.cfg, set()
-        if max(cfg.noise_rate, cfg.val_noise_rate or 0.0) > 0:
+        if max(map(cfg.noise_rate_of, ("train", "val"))) > 0:
             out |= noise.template_words()
             if cfg.noise_types.get("foreign", 0) > 0:
                 out |= self.foreign.words()
@@ -111,7 +111,7 @@ class Knobs:
                 text, values, kinds = pii.insert_pii(text, rng, self.world.ents.people)
                 meta.update(pii=1, pii_values=values, pii_kinds=kinds)
                 protected += values
-        rate = cfg.val_noise_rate if split == "val" and cfg.val_noise_rate is not None else cfg.noise_rate
+        rate = cfg.noise_rate_of(split)
         if rate > 0 and domain in PROSE_DOMAINS:
             rng = make_rng(cfg.seed, "noise", split, i)
             if rng.random() < rate:

@@ -172,7 +172,10 @@ def cmd_reproduce(args) -> int:
     path = Path(args.target)
     if path.suffix in (".yaml", ".yml"):
         data = load_yaml(path)
-        if args.seeds:
+        if args.seeds is not None:
+            if args.seeds < 1:
+                raise ValueError(f"--seeds must be at least 1, got {args.seeds}")
+            data.setdefault("planned_seeds", len(data.get("seeds") or [0]))
             data["seeds"] = list(range(args.seeds))
     else:
         data = recipe_experiment(args.target, args.size, args.seeds)
@@ -184,6 +187,27 @@ def cmd_reproduce(args) -> int:
     if claims:
         out_console.print(verdict_table(claims, f"{exp.name}: claims over seeds {exp.seeds}"))
     out_console.print(f"claims: {out}/claims.json  report: {out}/report.html")
+    return 0
+
+
+def cmd_verdicts(args) -> int:
+    from pretrainlab.experiments import verdicts
+
+    if args.verdicts_cmd == "archive":
+        path = verdicts.archive(Path(args.exp_dir), args.recipe, args.size, notes=args.notes,
+                                wall_minutes=args.wall_minutes)
+        out_console.print(f"archived: {path}")
+        return 0
+    text = verdicts.DOC.read_text()
+    new = verdicts.render_doc(text)
+    if args.check:
+        if new != text:
+            console.print(f"[bold red]error:[/] {verdicts.DOC} is out of date; run `pretrainlab verdicts render`")
+            return 1
+        out_console.print(f"{verdicts.DOC} is up to date")
+        return 0
+    verdicts.DOC.write_text(new)
+    out_console.print(f"wrote {verdicts.DOC}")
     return 0
 
 
@@ -251,6 +275,17 @@ def build_parser() -> argparse.ArgumentParser:
     rp.add_argument("--workers", type=int, default=None, help="parallel runs (default: auto)")
     rp.add_argument("--out", help="experiment directory (default runs/<name>)")
     rp.set_defaults(fn=cmd_reproduce)
+    vd = sub.add_parser("verdicts", help="archive an experiment's verdicts in docs/verdicts and rebuild docs/recipes.md")
+    vsub = vd.add_subparsers(dest="verdicts_cmd", required=True)
+    va = vsub.add_parser("archive", help="copy EXP_DIR/claims.json essentials to docs/verdicts/<recipe>-<size>.json")
+    va.add_argument("exp_dir")
+    va.add_argument("--recipe", required=True)
+    va.add_argument("--size", required=True, choices=["tiny", "full"])
+    va.add_argument("--notes", default="", help="trust notes shown beside the verdict")
+    va.add_argument("--wall-minutes", type=float, default=None, help="wall time of the experiment")
+    vr = vsub.add_parser("render", help="rebuild the generated blocks of docs/recipes.md from docs/verdicts")
+    vr.add_argument("--check", action="store_true", help="exit 1 if docs/recipes.md is out of date instead of writing")
+    vd.set_defaults(fn=cmd_verdicts)
     sw = sub.add_parser("sweep", help="a grid of arms over a recipe or YAML (no claims)")
     sw.add_argument("target")
     sw.add_argument("overrides", nargs="*", help="base overrides applied to every arm")

@@ -42,9 +42,9 @@ def fake_run(run_dir: Path, seed: int, offset: float, steps: int = 60) -> dict:
 
 
 def fake_experiment(out: Path, stages: tuple[str, ...] = ("pretrain",)):
-    """Arms baseline and ours (0.3 lower loss) over seeds 0, 1; arm 'broken' failed (no runs)."""
+    """Arms baseline and ours (0.3 lower loss) over seeds 0, 1, 2; arm 'broken' failed (no runs)."""
     exp = from_dict(ExperimentConfig, {
-        "name": "toy", "paper": "Toy et al. 2024", "base": {}, "seeds": [0, 1],
+        "name": "toy", "paper": "Toy et al. 2024", "base": {}, "seeds": [0, 1, 2],
         "stages": [{"name": s} for s in stages],
         "arms": {"baseline": {}, "ours": {"overrides": {"train.lr": 3e-3}, "description": "higher lr"},
                  "broken": {"overrides": {"train.lr": 1.0}}},
@@ -53,7 +53,7 @@ def fake_experiment(out: Path, stages: tuple[str, ...] = ("pretrain",)):
             {"name": "ours lowers loss", "kind": "less", "metric": "val/loss", "arms": ["ours", "baseline"],
              "paper": "our method reaches lower loss"},
             {"name": "same loss", "kind": "equivalent", "metric": "val/loss", "arms": ["ours", "baseline"],
-             "tolerance": 0.01},
+             "margin": 0.01},
             {"name": "broken beats baseline", "kind": "greater", "metric": "val/loss",
              "arms": ["broken", "baseline"]},
         ]})
@@ -79,20 +79,21 @@ def test_verdicts(tmp_path):
     _, _, claims = fake_experiment(tmp_path / "exp")
     assert [c.verdict for c in claims] == ["holds", "does not hold", "inconclusive"]
     md = render_claims_markdown(claims)
-    assert md.startswith("| claim | verdict | kind | metric |")
-    assert "baseline − ours: +0.3 [+0.3, +0.3] (n=2)" in md  # "less" is measured as B - A
-    assert "ours: 2.815 ± 0.021 (n=2)" in md
+    assert md.startswith("| claim | role | verdict | kind | metric |")
+    assert "baseline − ours: +0.3 [+0.3, +0.3] (95%, n=3)" in md  # "less" is measured as B - A
+    assert "ours: 2.83 ± 0.03 (n=3)" in md
+    assert "inconclusive (missing runs)" in md and "missing: broken seeds [0, 1, 2]" in md
     assert "broken: missing" in md
     assert render_claims_markdown([c.to_json() for c in claims]) == md
 
 
 def test_report_files(report_dir):
     md = (report_dir / "report.md").read_text()
-    assert "# Experiment report: toy" in md and "Toy et al. 2024" in md and "seeds: 0, 1" in md
+    assert "# Experiment report: toy" in md and "Toy et al. 2024" in md and "seeds: 0, 1, 2" in md
     for verdict in ("holds", "does not hold", "inconclusive", "our method reaches lower loss"):
         assert verdict in md
-    assert "| broken | 0/2 | missing | missing |" in md  # failed arm, no crash
-    assert "0.5 (n=1)" in md  # seed 1 has a NaN QA score: left out of the mean
+    assert "| broken | 0/3 | missing | missing |" in md  # failed arm, no crash
+    assert "0.5 ± 0 (n=2)" in md  # seed 1 has a NaN QA score: left out of the mean
     assert (report_dir / "plots" / "curves_pretrain.png").stat().st_size > 10_000
     assert "![curves_pretrain](plots/curves_pretrain.png)" in md
     assert "train.lr: 0.003" in md and "steps: 60" in md  # overrides and the resolved config
@@ -105,7 +106,7 @@ def test_html_self_contained(report_dir):
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", page)
     assert "<script" not in page
     assert '<td class="holds">holds</td>' in page and '<td class="fails">does not hold</td>' in page
-    assert '<td class="unsure">inconclusive</td>' in page
+    assert '<td class="unsure">inconclusive (missing runs)</td>' in page
     assert "<details><summary>ours / pretrain</summary>" in page
 
 
@@ -114,7 +115,7 @@ def test_stages_and_rerender(tmp_path):
     fake_experiment(out, stages=("pretrain", "anneal"))
     assert report_from_dir(out) == out / "report.html"
     md = (out / "report.md").read_text()
-    assert "| ours / pretrain | 2/2 |" in md and "| ours / anneal | 2/2 |" in md
+    assert "| ours / pretrain | 3/3 |" in md and "| ours / anneal | 3/3 |" in md
     assert {p.name for p in (out / "plots").iterdir()} == {"curves_pretrain.png", "curves_anneal.png"}
 
 
@@ -146,5 +147,5 @@ def test_chromium_renders(report_dir, tmp_path):
     dom = _chromium(["--dump-dom", url], tmp_path)
     assert dom.returncode == 0, dom.stderr[-2000:]
     assert 'id="verdicts"' in dom.stdout
-    for verdict in ("holds", "does not hold", "inconclusive"):
+    for verdict in ("holds", "does not hold", "inconclusive (missing runs)"):
         assert f">{verdict}</td>" in dom.stdout

@@ -7,12 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from pretrainlab.recipes.catalog import CATALOG, catalog_rows
+from pretrainlab.recipes.catalog import CATALOG, STATUSES, catalog_rows
 
 REPO = Path(__file__).resolve().parents[2]
 # CI checks out ../shared beside the clone; locally this is /work/shared/design/RECIPES.md.
 RECIPES_MD = Path(__file__).resolve().parents[3] / "shared/design/RECIPES.md"
-STATUSES = {"not started", "runs", "claim holds", "claim does not hold at our scale", "inconclusive"}
 MODALITIES = {"text", "image", "graph", "rl", "speech", "tabular", "multimodal", "timeseries", "theory"}
 
 

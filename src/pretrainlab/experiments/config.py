@@ -5,8 +5,9 @@
       arms:   {name: {overrides: {dotted.key: value}, stages: [...] | null}}
       seeds:  [0, 1, 2]
       stages: [{name: pretrain}, {name: continue, init_from: pretrain, overrides: {...}}]  (default for arms)
-      claims: [{name, kind: greater|less|equivalent|monotonic_decreasing|monotonic_increasing,
-                metric, arms, stage, min_effect, tolerance}]
+      claims: [{name, kind: greater|less|equivalent|noninferior|monotonic_*|above|below, metric, arms,
+                stage, min_effect | margin (+ better) | value, chance, role: primary|secondary|premise|sanity,
+                requires: [premise names], paper}]
 
 A stage's run config is ``base <- arm.overrides <- stage.overrides`` (+ ``seed``). ``init_from`` names an
 earlier stage of the same arm, or ``ARM/STAGE`` of another arm (e.g. one shared base pretraining).
@@ -17,13 +18,19 @@ from __future__ import annotations
 
 import copy
 import difflib
+import hashlib
+import json
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from pretrainlab.config import ConfigError, apply_overrides, from_dict, merge
+from pretrainlab.config import ConfigError, apply_overrides, from_dict, merge, to_dict
 from pretrainlab.run_config import build_run_config
 
-ClaimKind = Literal["greater", "less", "equivalent", "monotonic_decreasing", "monotonic_increasing"]
+ClaimKind = Literal["greater", "less", "equivalent", "noninferior", "monotonic_decreasing", "monotonic_increasing",
+                    "above", "below"]
+ClaimRole = Literal["primary", "secondary", "premise", "sanity"]
+PAIR_KINDS = ("greater", "less", "equivalent", "noninferior")
+VALUE_KINDS = ("above", "below")
 
 
 def _choices(name: str, valid: list[str]) -> str:
@@ -57,31 +64,65 @@ class ArmConfig:
 
 @dataclass
 class ClaimConfig:
+    """One pre-registered claim: the statistical test, its margin, and its role in the recipe.
+
+    Declared in the recipe and committed before the first run; ``definition_hash()`` covers every field
+    that decides a verdict, so a change after results exist is detected and flagged *post hoc*.
+    """
+
     name: str
     kind: ClaimKind
     metric: str
     arms: list[str]
-    """Two arms (A, B) for greater/less/equivalent; two or more, in order, for monotonic claims."""
+    """Two arms (A, B) for greater/less/equivalent/noninferior; two or more, in order, for monotonic
+    claims; one arm for above/below (compared with ``value``)."""
     stage: str | None = None
     """Stage whose summary holds the metric (default: each arm's last stage)."""
     min_effect: float = 0.0
-    """Required effect: greater holds if A - B > min_effect with confidence (less: B - A)."""
-    tolerance: float = 0.0
-    """equivalent: |A - B| < tolerance with confidence."""
-    confidence: float = 0.95
+    """greater: A - B > min_effect; less: B - A > min_effect (>= 0; use ``noninferior`` for a margin)."""
+    margin: float = 0.0
+    """equivalent: |A - B| < margin (TOST); noninferior: A is worse than B by less than margin."""
+    better: Literal["higher", "lower"] = "higher"
+    """noninferior: which direction of the metric is better."""
+    value: float = 0.0
+    """above/below: the constant the arm is compared with (e.g. a probe's chance level)."""
+    chance: float | None = None
+    """The metric's floor (e.g. 0.2 for 5-way choice): if no arm's mean is above chance + 2 SE, the
+    verdict is *no signal* (a probe that cannot tell arms apart decides nothing)."""
+    role: ClaimRole = "secondary"
+    """primary: the paper's headline claim (the recipe's tally counts these); secondary: other paper
+    claims; premise: a condition other claims need (``requires``); sanity: a design check (parameter
+    counts, memory bytes), reported apart and never counted as a reproduction."""
+    requires: list[str] = field(default_factory=list)
+    """Premises (names of claims with role premise); if one does not hold, this claim is *not testable*."""
     paper: str = ""
     """The paper's wording of the claim, for the report."""
 
     def validate(self) -> None:
-        need = 2 if self.kind in ("greater", "less", "equivalent") else None
-        if need and len(self.arms) != need:
-            raise ConfigError(f"claim '{self.name}': kind {self.kind} compares exactly 2 arms, got {self.arms}")
-        if len(self.arms) < 2:
-            raise ConfigError(f"claim '{self.name}': needs at least 2 arms, got {self.arms}")
-        if self.kind == "equivalent" and self.tolerance <= 0:
-            raise ConfigError(f"claim '{self.name}': an equivalence claim needs tolerance > 0")
-        if not 0.5 < self.confidence < 1:
-            raise ConfigError(f"claim '{self.name}': confidence must be in (0.5, 1), got {self.confidence}")
+        where = f"claim '{self.name}'"
+        n = len(self.arms)
+        if self.kind in PAIR_KINDS and n != 2:
+            raise ConfigError(f"{where}: kind {self.kind} compares exactly 2 arms, got {self.arms}")
+        if self.kind in VALUE_KINDS and n != 1:
+            raise ConfigError(f"{where}: kind {self.kind} tests 1 arm against `value`, got {self.arms}")
+        if self.kind.startswith("monotonic") and n < 2:
+            raise ConfigError(f"{where}: kind {self.kind} needs at least 2 arms in order, got {self.arms}")
+        if self.kind in ("equivalent", "noninferior") and not self.margin > 0:
+            raise ConfigError(f"{where}: kind {self.kind} needs a margin > 0 (the largest difference that "
+                              f"still counts as equal/not worse, declared before any run), got margin={self.margin}")
+        if self.min_effect < 0:
+            raise ConfigError(f"{where}: min_effect must be >= 0, got {self.min_effect}; to test 'A is not worse "
+                              f"than B by more than m' use kind: noninferior with margin: m")
+        if self.role == "sanity" and self.requires:
+            raise ConfigError(f"{where}: a sanity check cannot require premises ({self.requires})")
+
+    def definition(self) -> dict:
+        """The fields that decide the verdict (not the paper wording)."""
+        d = {k: v for k, v in to_dict(self).items() if k != "paper"}
+        return json.loads(json.dumps(d, sort_keys=True))
+
+    def definition_hash(self) -> str:
+        return hashlib.sha256(json.dumps(self.definition(), sort_keys=True).encode()).hexdigest()[:12]
 
 
 @dataclass
@@ -100,6 +141,8 @@ class ExperimentConfig:
     slurm: dict[str, Any] = field(default_factory=dict)
     """submitit executor parameters (e.g. ``{partition: gpu, timeout_min: 60}``); ``folder`` for logs."""
     paper: str = ""
+    planned_seeds: int = 0
+    """The recipe's number of seeds (0: ``len(seeds)``); fewer seeds run marks verdicts *underpowered*."""
 
     def validate(self) -> None:
         if not self.arms:
@@ -118,6 +161,11 @@ class ExperimentConfig:
                     self._check_ref(arm, st.target_from, names[:i], f"arm '{arm}' stage '{st.name}' target_from")
                 if st.teacher_from:
                     self._check_ref(arm, st.teacher_from, names[:i], f"arm '{arm}' stage '{st.name}' teacher_from")
+        if any(not isinstance(s, int) or s < 0 for s in self.seeds):
+            raise ConfigError(f"experiment '{self.name}': seeds must be integers >= 0, got {self.seeds}")
+        if len(set(self.seeds)) != len(self.seeds):
+            raise ConfigError(f"experiment '{self.name}': duplicate seeds {self.seeds}")
+        self._check_claim_graph()
         for claim in self.claims:
             for arm in claim.arms:
                 if arm not in self.arms:
@@ -127,6 +175,30 @@ class ExperimentConfig:
                     if claim.stage not in names:
                         raise ConfigError(f"claim '{claim.name}': arm '{arm}' has no stage '{claim.stage}'"
                                           f"{_choices(claim.stage, names)}")
+
+    def _check_claim_graph(self) -> None:
+        """Unique claim names; ``requires`` names premises; no premise depends on itself."""
+        names = [c.name for c in self.claims]
+        dup = sorted({n for n in names if names.count(n) > 1})
+        if dup:
+            raise ConfigError(f"experiment '{self.name}': duplicate claim names {dup}")
+        by_name = {c.name: c for c in self.claims}
+        premises = [c.name for c in self.claims if c.role == "premise"]
+        for c in self.claims:
+            for req in c.requires:
+                if req not in by_name or by_name[req].role != "premise":
+                    raise ConfigError(f"claim '{c.name}': requires '{req}', which is not a premise of this "
+                                      f"experiment{_choices(req, premises)}")
+
+        def visit(name: str, path: list[str]) -> None:
+            if name in path:
+                cycle = " -> ".join(path[path.index(name):] + [name])
+                raise ConfigError(f"premise cycle: {cycle}; a premise may not depend on itself")
+            for req in by_name[name].requires:
+                visit(req, path + [name])
+
+        for c in self.claims:
+            visit(c.name, [])
 
     def _check_ref(self, arm: str, ref: str, earlier: list[str], where: str) -> None:
         if "/" in ref:
@@ -174,6 +246,10 @@ def _apply(data: dict, overrides: dict) -> dict:
 def build_experiment(data: dict) -> ExperimentConfig:
     from pretrainlab.eval.suite import metric_names
 
+    for i, c in enumerate(data.get("claims") or []):
+        if isinstance(c, dict) and "tolerance" in c:
+            raise ConfigError(f"claims[{i}] ('{c.get('name', '?')}'): `tolerance` is now `margin` (equivalence by "
+                              f"TOST within +-margin); rename the key")
     exp = from_dict(ExperimentConfig, data)
     # Validate every stage's run config and every claim's metric now, before anything runs.
     metrics: dict[tuple[str, str], set[str]] = {}

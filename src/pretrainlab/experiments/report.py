@@ -26,7 +26,11 @@ import yaml
 from pretrainlab.experiments.compare import fmt_mean_std, is_number, plot_mean_curves, resolve_run_dir
 from pretrainlab.experiments.config import ExperimentConfig
 
-VERDICT_CLASS = {"holds": "holds", "does not hold": "fails", "inconclusive": "unsure"}
+METHOD = ("paired t interval, n-1 df (n < 8) or BCa bootstrap with sign-flip permutation p (n >= 8); "
+          "superiority one-sided at 0.025 (95% interval), TOST / non-inferiority at 0.05 (90% interval); "
+          "Holm over primary + secondary claims; >= 3 seeds for any verdict")
+VERDICT_CLASS = {"holds": "holds", "does not hold": "fails", "inconclusive": "unsure", "no signal": "unsure",
+                 "not testable": "unsure"}
 CSS = """body{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em}
 table{border-collapse:collapse;margin-bottom:1em}td,th{border:1px solid #ccc;padding:3px 8px;vertical-align:top}
 figure{display:inline-block;margin:0 1em 1em 0}img{max-width:520px}pre{background:#f6f6f6;padding:1em;overflow:auto}
@@ -43,21 +47,57 @@ def _num(v: float, fmt: str = "+.3g") -> str:
 
 
 def _pair_text(kind: str, p: dict) -> str:
-    # claims.py measures "less" (and each step of monotonic_decreasing) as B - A.
-    a, b = (p["b"], p["a"]) if kind in ("less", "monotonic_decreasing") else (p["a"], p["b"])
-    return f"{a} − {b}: {_num(p['diff_mean'], '+.4g')} [{_num(p['ci_low'])}, {_num(p['ci_high'])}] (n={p['n']})"
+    # claims.py orients every difference so that positive supports the claim.
+    if kind in ("above", "below"):
+        label = f"{p['a']} − {p['b']}" if kind == "above" else f"{p['b']} − {p['a']}"
+    elif kind in ("less", "monotonic_decreasing"):
+        label = f"{p['b']} − {p['a']}"
+    else:
+        label = f"{p['a']} − {p['b']}"
+    level = p.get("ci_level", 0.95)
+    text = f"{label}: {_num(p['diff_mean'], '+.4g')} [{_num(p['ci_low'])}, {_num(p['ci_high'])}]"
+    text += f" ({level:.0%}, n={p['n']})"
+    extras = [f"p={_num(p.get('p'), '.2g')}" if is_number(p.get("p")) and math.isfinite(p.get("p")) else "",
+              f"d={_num(p.get('effect_size'), '.2g')}" if is_number(p.get("effect_size"))
+              and math.isfinite(p.get("effect_size")) else "",
+              f"MDE={_num(p.get('mde'), '.3g')}" if is_number(p.get("mde")) and math.isfinite(p.get("mde")) else ""]
+    extras = [e for e in extras if e]
+    return text + (f"; {', '.join(extras)}" if extras else "")
+
+
+def threshold_text(c: dict) -> str:
+    t = c.get("threshold", 0.0)
+    kind = c["kind"]
+    if kind == "equivalent":
+        return f"|diff| < {t:g} (TOST)"
+    if kind == "noninferior":
+        return f"diff > -{t:g} (non-inferiority)"
+    if kind in ("above", "below"):
+        return f"{'>' if kind == 'above' else '<'} {t:g}"
+    return f"diff > {t:g}"
+
+
+def verdict_text(c: dict) -> str:
+    flags = c.get("flags") or []
+    return c["verdict"] + (f" ({', '.join(flags)})" if flags else "")
 
 
 def claim_rows(claims) -> tuple[list[str], list[list]]:
     """Headers and cells of the verdict table (a cell is a string or a list of lines)."""
-    headers = ["claim", "verdict", "kind", "metric", "arm: mean ± std (n)", "difference [CI]", "threshold", "paper"]
+    headers = ["claim", "role", "verdict", "kind", "metric", "arm: mean ± std (n)", "difference [interval]",
+               "p (Holm)", "threshold", "note", "paper"]
     rows = []
     for c in map(_as_dict, claims):
         arms = [f"{a}: {fmt_mean_std(c['values'].get(a, []), show_n=True)}" for a in c["arms"]]
-        t = c.get("threshold", 0.0)
-        threshold = f"|diff| < {t:g}" if c["kind"] == "equivalent" else f"diff > {t:g}"
-        rows.append([c["name"], c["verdict"], c["kind"], c["metric"], arms,
-                     [_pair_text(c["kind"], p) for p in c["pairs"]], threshold, c.get("paper", "")])
+        p_holm = c.get("p_holm", math.nan)
+        p = _num(c.get("p", math.nan), ".2g") + (f" ({_num(p_holm, '.2g')})" if is_number(p_holm)
+                                                 and math.isfinite(p_holm) else "")
+        note = c.get("note", "")
+        if c.get("missing"):
+            note = (note + "; " if note else "") + "missing: " + ", ".join(
+                f"{a} seeds {s}" for a, s in c["missing"].items())
+        rows.append([c["name"], c.get("role", "secondary"), verdict_text(c), c["kind"], c["metric"], arms,
+                     [_pair_text(c["kind"], p) for p in c["pairs"]], p, threshold_text(c), note, c.get("paper", "")])
     return headers, rows
 
 
@@ -70,10 +110,10 @@ def _md_table(headers: list[str], rows: list[list]) -> str:
 
 
 def _html_table(headers: list[str], rows: list[list], table_id: str, css: dict[int, dict] | None = None) -> str:
-    """``css[column] = {cell text: class}`` colours cells such as verdicts."""
+    """``css[column] = {cell text: class}`` colours cells such as verdicts (a "(flags)" suffix is ignored)."""
     def cell(i: int, v) -> str:
         text = "<br>".join(html.escape(str(x)) for x in (v if isinstance(v, list) else [v]))
-        cls = (css or {}).get(i, {}).get(v) if not isinstance(v, list) else None
+        cls = (css or {}).get(i, {}).get(str(v).split(" (")[0]) if not isinstance(v, list) else None
         cls = cls or ("missing" if v == "missing" else "lines" if isinstance(v, list) else None)
         return f'<td class="{cls}">{text}</td>' if cls else f"<td>{text}</td>"
 
@@ -141,11 +181,18 @@ def config_blocks(exp: ExperimentConfig, results: dict, out: Path) -> list[tuple
 
 
 def _header(exp: ExperimentConfig, claims) -> list[str]:
-    verdicts = [_as_dict(c)["verdict"] for c in claims]
-    tally = ", ".join(f"{verdicts.count(v)} {v}" for v in VERDICT_CLASS if v in verdicts) or "no claims"
+    from pretrainlab.experiments.claims import tally as count
+
+    t = count(claims)
+    tally = (f"primary {t['primary']['held']}/{t['primary']['total']} hold, secondary "
+             f"{t['secondary']['held']}/{t['secondary']['total']}, premises {t['premise']['held']}/"
+             f"{t['premise']['total']}, sanity checks {t['sanity']['held']}/{t['sanity']['total']}")
     arms = [f"{a}" + (f": {c.description}" if c.description else "") for a, c in exp.arms.items()]
-    return [f"paper: {exp.paper or '-'}", f"seeds: {', '.join(map(str, exp.seeds))}",
-            f"claims: {tally}", "arms: " + "; ".join(arms)]
+    planned = exp.planned_seeds or len(exp.seeds)
+    seeds = ", ".join(map(str, exp.seeds)) + (f" (underpowered: the recipe plans {planned})"
+                                              if len(exp.seeds) < planned else "")
+    return [f"paper: {exp.paper or '-'}", f"seeds: {seeds}", f"claims: {tally}", f"method: {METHOD}",
+            "arms: " + "; ".join(arms)]
 
 
 def _markdown(exp, claims, metrics, plots, configs, out: Path) -> str:
@@ -161,7 +208,7 @@ def _markdown(exp, claims, metrics, plots, configs, out: Path) -> str:
 
 
 def _html(exp, claims, metrics, plots, configs) -> str:
-    verdicts = _html_table(*claim_rows(claims), "verdicts", {1: VERDICT_CLASS}) if claims else "<p>no claims</p>"
+    verdicts = _html_table(*claim_rows(claims), "verdicts", {2: VERDICT_CLASS}) if claims else "<p>no claims</p>"
     imgs = "".join(f'<figure><img alt="{p.stem}" src="data:image/png;base64,'
                    f'{base64.b64encode(p.read_bytes()).decode()}"><figcaption>{p.stem}</figcaption></figure>'
                    for p in plots) or "<p>no curves (no finished runs)</p>"

@@ -6,7 +6,7 @@ Experiment directory::
     runs/<stage>-seed<k>-<hash>/   one run directory per distinct job (shared stages appear once)
     data/<fingerprint>/            prepared data shared by the runs
     results.json      {arm: {stage: {seed: summary}}} plus the job of each
-    claims.json       verdicts with means, spread and confidence intervals
+    claims.json       verdicts, per-seed values, intervals and method, tally, commit + claim hashes
     report.md, report.html
 """
 
@@ -22,10 +22,11 @@ from rich.console import Console
 from rich.table import Table
 
 from pretrainlab.config import to_dict
-from pretrainlab.experiments.claims import ClaimResult, evaluate_claim
+from pretrainlab.experiments.claims import ClaimResult, judge, tally
 from pretrainlab.experiments.config import ExperimentConfig
 from pretrainlab.experiments.executor import run_plan
 from pretrainlab.experiments.plan import Plan, build_plan
+from pretrainlab.experiments.preregistration import registrations
 
 
 def collect(exp: ExperimentConfig, plan: Plan) -> dict:
@@ -45,9 +46,25 @@ def claim_values(exp: ExperimentConfig, results: dict, metric: str, arm: str, st
     return [float(runs[str(s)].get(metric, math.nan)) if str(s) in runs else math.nan for s in exp.seeds]
 
 
-def evaluate_claims(exp: ExperimentConfig, results: dict) -> list[ClaimResult]:
-    return [evaluate_claim(c, {a: claim_values(exp, results, c.metric, a, c.stage) for a in c.arms})
-            for c in exp.claims]
+def evaluate_claims(exp: ExperimentConfig, results: dict, registrations: dict | None = None) -> list[ClaimResult]:
+    """Judge every claim (premises, Holm, flags); ``registrations`` (preregistration) marks post hoc claims."""
+    values = {c.name: {a: claim_values(exp, results, c.metric, a, c.stage) for a in c.arms} for c in exp.claims}
+    judged = judge(exp.claims, values, list(exp.seeds), exp.planned_seeds or len(exp.seeds))
+    for r in judged:
+        if (registrations or {}).get(r.name, {}).get("post_hoc"):
+            r.flags.append("post hoc")
+    return judged
+
+
+def claims_document(exp: ExperimentConfig, claims: list[ClaimResult], previous: dict | None = None) -> dict:
+    """The content of claims.json: verdicts, per-seed values, method, tally and pre-registration evidence."""
+    from pretrainlab.experiments.preregistration import provenance
+
+    return {"experiment": exp.name, "seeds": exp.seeds, "planned_seeds": exp.planned_seeds or len(exp.seeds),
+            "method": "paired t interval (n < 8) / BCa bootstrap + sign-flip permutation (n >= 8); "
+                      "TOST at alpha 0.05 for equivalence and non-inferiority; Holm over primary+secondary",
+            **provenance(exp), "registrations": (previous or {}).get("registrations", {}),
+            "tally": tally(claims), "claims": [c.to_json() for c in claims]}
 
 
 def run_experiment(exp: ExperimentConfig, out: str | Path, console: Console | None = None,
@@ -59,10 +76,11 @@ def run_experiment(exp: ExperimentConfig, out: str | Path, console: Console | No
     plan = build_plan(exp, out)
     run_plan(plan, out, console, exp.workers, exp.executor, exp.slurm)
     results = collect(exp, plan)
-    claims = evaluate_claims(exp, results)
+    previous = json.loads((out / "claims.json").read_text()) if (out / "claims.json").exists() else None
+    regs = registrations(exp, previous)
+    claims = evaluate_claims(exp, results, regs)
     _write_json(out / "results.json", results)
-    _write_json(out / "claims.json", {"experiment": exp.name, "seeds": exp.seeds,
-                                      "claims": [c.to_json() for c in claims]})
+    _write_json(out / "claims.json", claims_document(exp, claims, {"registrations": regs}))
     if report:
         from pretrainlab.experiments.report import write_experiment_report
 
@@ -77,12 +95,16 @@ def _write_json(path: Path, data) -> None:
 
 
 def verdict_table(claims: list[ClaimResult], title: str = "claims") -> Table:
+    from pretrainlab.experiments.report import claim_rows
+
+    headers, rows = claim_rows(claims)
+    keep = ["claim", "role", "verdict", "metric", "arm: mean ± std (n)", "difference [interval]", "p (Holm)", "note"]
     table = Table(title=title)
-    for col in ("claim", "metric", "arms: mean ± std", "diff [CI]", "verdict"):
+    for col in keep:
         table.add_column(col)
-    for c in claims:
-        arms = "\n".join(f"{a}: {c.means[a]:.4g} ± {c.stds[a]:.2g}" for a in c.arms)
-        diffs = "\n".join(f"{p.a}-{p.b}: {p.diff_mean:+.4g} [{p.ci_low:+.3g}, {p.ci_high:+.3g}]" for p in c.pairs)
-        color = {"holds": "green", "does not hold": "red"}.get(c.verdict, "yellow")
-        table.add_row(c.name, c.metric, arms, diffs, f"[{color}]{c.verdict}[/]")
+    for row in rows:
+        cells = dict(zip(headers, row))
+        color = {"holds": "green", "does not hold": "red"}.get(cells["verdict"].split(" (")[0], "yellow")
+        cells["verdict"] = f"[{color}]{cells['verdict']}[/]"
+        table.add_row(*["\n".join(v) if isinstance(v, list) else str(v) for v in (cells[k] for k in keep)])
     return table

@@ -10,6 +10,8 @@ from __future__ import annotations
 import difflib
 from types import ModuleType
 
+from pretrainlab.experiments.claims import MIN_SEEDS
+
 from pretrainlab.recipes import quickstart, rewarm, spt
 from pretrainlab.recipes import afriquellm, syne_cpt
 from pretrainlab.recipes import davinci, pretrainers_guide, tinyhelen_leaner
@@ -62,6 +64,9 @@ def recipe_experiment(name: str, size: str = "full", seeds: int | None = None) -
         exp = module.experiment(size)
     else:
         exp = {"name": f"{name}-{size}", "base": module.config(size), "arms": {name: {}}}
+    exp.setdefault("planned_seeds", len(exp.get("seeds", [0])))
     if seeds is not None:
+        if seeds < 1:
+            raise ValueError(f"--seeds must be at least 1, got {seeds} (verdicts need {MIN_SEEDS} or more)")
         exp["seeds"] = list(range(seeds))
     return exp

@@ -6,11 +6,15 @@ the one-sentence version of the paper's "Claim / measure" entry in ``METHODS-1.m
 registered reports its module's ``STATUS`` (default ``"runs"``), and registered recipes that are not
 papers (e.g. ``quickstart``) are appended. ``pretrainlab recipes`` prints these rows.
 
-Status vocabulary: ``not started`` / ``runs`` / ``claim holds`` / ``claim does not hold at our scale`` /
-``inconclusive``.
+Status vocabulary: ``STATUSES`` below, the one definition (docs/recipes.md explains each). A recipe's
+``STATUS`` must agree with its archived verdicts (``experiments.claims.recipe_status``; a test checks).
 """
 
 from __future__ import annotations
+
+
+STATUSES = ("not started", "runs", "holds", "partly holds", "does not hold", "inconclusive", "no signal",
+            "not testable")
 
 
 def _row(n: int, paper: str, recipe: str, modality: str, claim: str) -> dict:

@@ -1,0 +1,85 @@
+"""Pre-registration evidence: which code and which claim definitions judged which runs.
+
+``claims.json`` records the project's git commit (and whether the tree was dirty), a hash of every claim
+definition (``ClaimConfig.definition_hash``), a hash of the run configs the claims were judged on, the
+machine and the date. When an experiment directory already holds a judgement of the *same* run configs
+and a claim's definition hash differs from the one it was first judged with, that claim is flagged
+*post hoc*: its test, margin or role changed after results existed. The first registration of each claim
+is carried forward in ``claims.json`` so the flag survives later re-judgements.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import json
+import platform
+import subprocess
+from pathlib import Path
+
+from pretrainlab.config import to_dict
+from pretrainlab.experiments.config import ExperimentConfig
+
+REPO = Path(__file__).resolve().parents[3]
+
+
+def git_state(repo: Path = REPO) -> dict:
+    """{commit, dirty} of the project checkout (``None`` outside a git checkout)."""
+    def git(*args: str) -> str | None:
+        try:
+            out = subprocess.run(["git", "-C", str(repo), *args], capture_output=True, text=True, timeout=10)
+        except (OSError, subprocess.SubprocessError):
+            return None
+        return out.stdout.strip() if out.returncode == 0 else None
+
+    commit = git("rev-parse", "HEAD")
+    status = git("status", "--porcelain", "--untracked-files=no", "--", "src")
+    return {"commit": commit, "dirty": bool(status) if status is not None else None}
+
+
+def machine() -> dict:
+    import os
+
+    import torch
+
+    info = {"cpu": platform.processor() or platform.machine(), "cores": os.cpu_count(),
+            "python": platform.python_version(), "torch": torch.__version__}
+    if torch.cuda.is_available():
+        info["gpu"] = torch.cuda.get_device_name(0)
+    return info
+
+
+def _hash(obj) -> str:
+    return hashlib.sha256(json.dumps(obj, sort_keys=True, default=str).encode()).hexdigest()[:12]
+
+
+def claims_hash(exp: ExperimentConfig) -> str:
+    return _hash([c.definition() for c in exp.claims])
+
+
+def runs_hash(exp: ExperimentConfig) -> str:
+    """Hash of everything that decides the runs' metrics (base, arms, stages), not seeds or claims."""
+    data = to_dict(exp)
+    return _hash({k: data[k] for k in ("base", "arms", "stages")})
+
+
+def registrations(exp: ExperimentConfig, previous: dict | None) -> dict[str, dict]:
+    """{claim name: {hash, first_judged, post_hoc}}: each claim's first judged definition on these runs."""
+    prev = previous or {}
+    same_runs = prev.get("runs_hash") == runs_hash(exp) and prev.get("results_exist", True)
+    old = prev.get("registrations", {}) if same_runs else {}
+    now = _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
+    out = {}
+    for c in exp.claims:
+        h = c.definition_hash()
+        first = old.get(c.name)
+        if first is None:
+            out[c.name] = {"hash": h, "first_judged": now, "post_hoc": False}
+        else:
+            out[c.name] = {**first, "post_hoc": bool(first.get("post_hoc")) or first["hash"] != h}
+    return out
+
+
+def provenance(exp: ExperimentConfig) -> dict:
+    return {"git": git_state(), "machine": machine(), "claims_hash": claims_hash(exp), "runs_hash": runs_hash(exp),
+            "date": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")}

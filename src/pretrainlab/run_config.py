@@ -85,6 +85,10 @@ class DataConfig:
                 parse_steps(self.curate)
             except ConfigError as e:
                 raise ConfigError(f"data.curate: {e}") from None
+        if self.tokenizer.world:
+            from pretrainlab.data.prepare import tokenizer_world_config
+
+            tokenizer_world_config(self)
         known = set(names)
         if self.world is not None:
             clash = set(names) & set(self.world.mix)
@@ -203,6 +207,9 @@ class EvalConfig:
     loss_target_from: str | None = None
     """Take ``loss_target`` from the final ``val/loss`` of a finished run (its directory), or ``self`` (this
     run's own final val/loss). Experiments fill it from a stage's ``target_from: ARM/STAGE``."""
+    toxic_lines: list[str] = field(default_factory=list)
+    """Sources whose val loss is also reported split by line: ``val/{loss,bpb}/<source>/toxic_lines`` (lines
+    with a marker of the toxicity lexicon) and ``.../clean_lines`` (the others); eval/line_loss.py."""
 
 
 @dataclass
@@ -219,6 +226,9 @@ class RunConfig:
         sources = {s.name for s in self.data.sources}
         if self.data.world is not None:
             sources |= set(self.data.world.source_weights())
+        unknown = sorted(set(self.eval.toxic_lines) - sources)
+        if unknown:
+            raise ConfigError(f"eval.toxic_lines: unknown sources {unknown}; sources: {sorted(sources)}")
         for group, members in self.eval.groups.items():
             unknown = sorted(set(members) - sources)
             if unknown or group in sources:

@@ -32,7 +32,7 @@ from pretrainlab.models.flops import flops_metrics, flops_per_token, loss_target
 from pretrainlab.models.growth import load_grown
 from pretrainlab.objectives import OBJECTIVES
 from pretrainlab.optim import (apply_lowrank, build_adamw, build_galore_adamw, optimizer_state_bytes,
-                               trainable_params)
+                               trainable_params, weights_optimizer_bytes)
 from pretrainlab.run_config import RunConfig
 from pretrainlab.train import checkpoint as ckpt
 from pretrainlab.train.callbacks import Checkpointer, MetricsLogger, MixtureLogger, PeriodicEval, ProgressBar
@@ -211,6 +211,7 @@ def execute(cfg: RunConfig, out: str | Path, resume: bool = False, console: Cons
         "wall_s": time.time() - t_start, "params": model.num_params(),
         "params_non_embedding": model.num_params(non_embedding=True), "world_size": info.world_size,
         "params_trainable": trainable_params(model), "optim/state_bytes": optimizer_state_bytes(optimizer),
+        "memory/weights_optim_bytes": weights_optimizer_bytes(model, optimizer),
     })
     if plan is not None:
         summary.update({"insertions/count": len(plan.placements()), "insertions/token_fraction": plan.token_fraction()})
@@ -230,6 +231,7 @@ def _first_eval(path: Path) -> dict:
 def evaluate(cfg: RunConfig, model, data: PreparedData, windows, autocast, console: Console) -> dict:
     with console.status("evaluating"):
         metrics = suite.loss_metrics(model, windows, data.tokenizer.token_bytes(), autocast, cfg.eval.groups)
+        metrics.update(suite.line_metrics(model, data.tokenizer, windows, cfg.eval.toxic_lines, autocast))
         metrics.update(suite.unigram_baseline(data.store, windows, data.tokenizer.vocab_size,
                                               data.tokenizer.token_bytes()))
         metrics.update(suite.task_metrics(model, data.tokenizer, data.eval_sets, cfg.eval.max_items,

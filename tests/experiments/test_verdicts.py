@@ -88,3 +88,25 @@ def test_a_claim_changed_after_results_is_post_hoc(tmp_path):
     assert "post hoc" in judged["close"].flags and "post hoc" not in judged["a lower"].flags
     # Different runs (a new configuration): a fresh registration, nothing post hoc.
     assert not registrations(changed, {"runs_hash": "other", "registrations": first})["close"]["post_hoc"]
+
+
+def test_a_selection_picks_each_seeds_arm_on_the_other_seeds():
+    from pretrainlab.experiments.run import claim_values, selected_arms
+
+    exp = from_dict(ExperimentConfig, {
+        "name": "sel", "base": {}, "seeds": [0, 1, 2], "arms": {"lo": {}, "hi": {}, "ref": {}},
+        "selections": {"tuned": {"arms": ["lo", "hi"], "metric": "val/loss"}},
+        "claims": [{"name": "tuned beats ref", "kind": "less", "metric": "test/loss", "arms": ["tuned", "ref"]}]})
+    exp.validate()
+    # val/loss: lo is best on seeds 0 and 1, hi on seed 2 -> leaving seed 0 out: lo (1.5 vs 2.0) ...
+    val = {"lo": [1.0, 1.0, 3.0], "hi": [2.0, 2.0, 1.0], "ref": [5.0, 5.0, 5.0]}
+    results = {a: {"pretrain": {str(s): {"val/loss": v[s], "test/loss": 10 * v[s]} for s in range(3)}}
+               for a, v in val.items()}
+    # seed 0: others {1, 2}: lo 2.0, hi 1.5 -> hi; seed 1: same -> hi; seed 2: others {0, 1}: lo 1.0 -> lo
+    assert selected_arms(exp, results, "tuned") == ["hi", "hi", "lo"]
+    assert claim_values(exp, results, "test/loss", "tuned", None) == [20.0, 20.0, 30.0]
+    note = evaluate_claims(exp, results)[0].note
+    assert "tuned per seed: hi, hi, lo" in note and "edge" in note
+    with pytest.raises(Exception, match="unknown arm 'nope'"):
+        from_dict(ExperimentConfig, {"name": "x", "base": {}, "arms": {"a": {}, "b": {}},
+                                     "selections": {"t": {"arms": ["a", "nope"]}}}).validate()

@@ -10,7 +10,8 @@ from pretrainlab.experiments.config import build_experiment
 from pretrainlab.experiments.plan import build_plan
 from pretrainlab.models.decoder import DecoderConfig
 from pretrainlab.models.flops import flops_per_token
-from pretrainlab.recipes import quickstart, recipe_experiment
+from pretrainlab.recipes import bert2bert, quickstart, recipe_experiment
+from pretrainlab.recipes.common import seeds
 from pretrainlab.run_config import build_run_config
 from pretrainlab.runner import execute
 
@@ -29,7 +30,28 @@ def test_plan_shares_small_model_and_targets_scratch(size, tmp_path):
             assert job.config["train"]["grow"] == grow
             assert job.config["eval"]["loss_target_from"] == str(scratch.run_dir)
             assert scratch.key in job.deps and len(job.deps) == 2
-    assert {c["metric"] for c in recipe_experiment("bert2bert", size)["claims"]} == {"flops_to/val_loss_target"}
+    assert len(plan.jobs) == 8 * len(seeds(size))  # the small model is shared by three arms
+
+
+@pytest.mark.parametrize("size", ["tiny", "full"])
+def test_claims_compare_grown_pipelines_with_scratch_behind_premises(size):
+    exp = build_experiment(recipe_experiment("bert2bert", size))
+    steps, _, every = bert2bert.SIZES[size]
+    vocab = recipe_experiment("bert2bert", size)["base"]["data"]["tokenizer"]["vocab_size"]
+    step_flops = flops_per_token(DecoderConfig(**bert2bert.LARGE, vocab_size=vocab), 128) * 8 * 128
+    by_name = {c.name: c for c in exp.claims}
+    assert sorted(c.name for c in exp.claims if c.role == "primary") == [
+        "AKI reaches scratch loss with fewer FLOPs",
+        "bert2BERT (AKI + two-stage) reaches scratch loss with fewer FLOPs"]
+    for c in exp.claims:
+        if c.role == "premise":  # the grown model starts above scratch's final loss
+            assert (c.kind, c.metric, c.value) == ("above", "grow/init_gap_to_target", 0.0)
+            continue
+        assert c.kind == "less" and c.metric == "flops_to/val_loss_target"
+        grown = [a for a in c.arms if a != "scratch"]
+        assert sorted(by_name[r].arms[0] for r in c.requires) == sorted(grown)  # every grown arm must train
+        expected = bert2bert.SAVING * steps if "scratch" in c.arms else every
+        assert c.min_effect == pytest.approx(expected * step_flops)
 
 
 def _cfg(name: str, model: dict, steps: int, **train) -> dict:
@@ -66,6 +88,8 @@ def test_grown_run_counts_pipeline_flops_and_starts_at_small_loss(tmp_path):
     # Target = the small model's final loss: reached at step 0, with no FLOPs beyond the inherited ones.
     assert grown["val_loss_target"] == small["val/loss"]
     assert grown["flops_to/val_loss_target"] == pytest.approx(small["train/flops"])
+    # ... which the recipe's premise catches: the grown model does not start above the target.
+    assert abs(grown["grow/init_gap_to_target"]) < 1e-4
     rows = [json.loads(line) for line in (tmp_path / "grown" / "metrics.jsonl").read_text().splitlines()]
     logged = [r["train/flops"] for r in rows if "train/flops" in r]
     assert logged == sorted(logged) and logged[-1] == pytest.approx(grown["train/flops"])

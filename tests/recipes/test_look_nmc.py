@@ -35,6 +35,14 @@ def test_look_experiment(size, tmp_path):
     assert {(c.metric, c.stage) for c in exp.claims} == {
         ("eval/linear/top1", "transfer"), ("eval/knn/top1", "transfer"), ("eval/linear/top1", "pretrain")}
     assert get_recipe("look").NAME == "look"
+    claims = {c.name: c for c in exp.claims}
+    premise = claims["similar upstream accuracy"]
+    assert premise.role == "premise" and premise.kind == "equivalent" and premise.margin > 0
+    assert premise.chance == 0.25  # 4 super-classes
+    for c in claims.values():
+        if c.stage == "transfer":  # the transfer claims need similar upstream accuracy
+            assert c.requires == [premise.name] and c.chance == 1 / 12 and c.kind == "greater"
+    assert [c.metric for c in exp.claims if c.role == "primary"] == ["eval/linear/top1"]
 
 
 @pytest.mark.parametrize("size", ["tiny", "full"])
@@ -49,6 +57,10 @@ def test_nmc_cl_experiment(size, tmp_path):
         assert "eval/class_incremental/forgetting" in image_metric_names(c)
     assert _cfg(exp, "ncm", "pretrain").data.world.label == "super"
     assert {c.metric for c in exp.claims} == {"eval/class_incremental/acc", "eval/class_incremental/forgetting"}
+    assert {tuple(c.arms) for c in exp.claims if c.role == "primary"} == {("ncm", "finetune"), ("ncm", "linear")}
+    (joint,) = [c for c in exp.claims if "joint" in c.arms]
+    assert joint.kind == "noninferior" and joint.better == "higher" and joint.margin > 0  # one-sided gap
+    assert all(c.chance == 1 / 12 for c in exp.claims if c.metric.endswith("/acc"))
 
 
 def _shrink(exp: dict, steps: int, worlds: list[dict]) -> dict:

@@ -7,7 +7,9 @@ import pytest
 from pretrainlab.cli import main
 from pretrainlab.experiments.config import build_experiment
 from pretrainlab.experiments.plan import build_plan
+from pretrainlab.experiments.claims import VERDICTS
 from pretrainlab.recipes import RECIPES, recipe_experiment
+from pretrainlab.recipes.common import SEEDS
 
 EXPERIMENTS = [name for name, m in RECIPES.items() if hasattr(m, "experiment")]
 CI_TINY = {"rewarm", "spt", "davinci", "explora"}
@@ -32,7 +34,17 @@ def test_tiny_reproduce_gives_verdicts(name, tmp_path):
     assert main(["reproduce", name, "--size", "tiny", "--out", str(out)]) == 0
     claims = json.loads((out / "claims.json").read_text())["claims"]
     assert len(claims) == len(recipe_experiment(name, "tiny")["claims"])
+    seeds = recipe_experiment(name, "tiny")["seeds"]
     for c in claims:
-        assert c["verdict"] in {"holds", "does not hold", "inconclusive"}
-        assert all(len(v) == 2 for v in c["values"].values())  # both seeds measured
+        assert c["verdict"] in VERDICTS
+        assert all(len(v) == len(seeds) for v in c["values"].values())  # every seed measured or listed missing
     assert (out / "report.html").exists()
+
+
+@pytest.mark.parametrize("name", EXPERIMENTS)
+def test_recipe_preregisters_a_primary_claim_and_enough_seeds(name):
+    for size, n in SEEDS.items():
+        exp = build_experiment(recipe_experiment(name, size))
+        assert len(exp.seeds) >= n, (name, size, exp.seeds)
+        roles = [c.role for c in exp.claims]
+        assert "primary" in roles, f"{name}: mark the paper's headline claim(s) role: primary"

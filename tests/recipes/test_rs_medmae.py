@@ -34,6 +34,12 @@ def test_rs_resize_norm_experiment(size, tmp_path):
     assert exp.arm_stages("random-init")[0].init_from is None
     assert exp.arm_stages("resize-raw")[-1].init_from == "pretrain"
     assert {c.metric for c in exp.claims} == {"eval/knn/test_lowres/top1", "eval/linear/test_lowres/top1"}
+    assert all(c.chance == 1 / 6 for c in exp.claims)  # 6 land-cover classes
+    claims = {c.name: c for c in exp.claims}
+    assert [c.arms for c in exp.claims if c.role == "primary"] == [["resize-norm", "native-raw"]]
+    below = claims["kNN: random init beats pretrained with wrong preprocessing"]
+    (premise,) = below.requires
+    assert claims[premise].role == "premise" and claims[premise].arms == ["resize-norm", "random-init"]
 
 
 @pytest.mark.parametrize("size", ["tiny", "full"])
@@ -53,6 +59,12 @@ def test_medmae_thorax_experiment(size, tmp_path):
     assert probes["medmae"].eval.finetune_layer_decay < 1.0 == probes["medmae-no-llrd"].eval.finetune_layer_decay
     assert exp.arm_stages("scratch")[0].init_from is None
     assert get_recipe("medmae-thorax").NAME == "medmae-thorax"
+    assert all(c.metric == "eval/finetune/auc" and c.chance == 0.5 for c in exp.claims)
+    (primary,) = [c for c in exp.claims if c.role == "primary"]
+    assert primary.kind == "monotonic_increasing" and primary.arms == ["scratch", "ood-mae", "mae-75"]
+    supervised = next(c for c in exp.claims if c.arms == ["medmae", "ood-supervised"])
+    assert supervised.kind == "greater" and supervised.min_effect == 0  # "better", not "not worse"
+    assert {c.kind for c in exp.claims if c.name.startswith(("mask", "crop"))} == {"noninferior"}
 
 
 def _shrink(exp: dict, arms: list[str], steps: int) -> dict:

@@ -16,7 +16,41 @@ from pretrainlab.recipes import get_recipe, recipe_experiment
 def test_experiment_validates(name, size):
     exp = build_experiment(recipe_experiment(name, size))
     assert len(exp.claims) >= 3 and exp.paper == get_recipe(name).PAPER
-    assert len(exp.seeds) >= 2
+    assert len(exp.seeds) >= 3
+
+
+def _claims(name: str, size: str = "tiny") -> dict:
+    return {c.name: c for c in build_experiment(recipe_experiment(name, size)).claims}
+
+
+def test_explora_claims_fine_tune_primary_and_premise():
+    claims = _claims("explora")
+    primary = [c for c in claims.values() if c.role == "primary"]
+    assert {c.metric for c in primary} == {"eval/linear/auc", "eval/finetune/auc"}
+    assert all(c.arms == ["explora", "pretrained"] and c.kind == "greater" for c in primary)
+    for c in claims.values():
+        if c.kind == "noninferior":  # "matches full" needs "full extension helps" on the same metric
+            assert c.arms == ["explora", "full"] and c.margin > 0 and c.better == "higher"
+            (req,) = c.requires
+            assert claims[req].role == "premise" and claims[req].arms == ["full", "pretrained"]
+            assert claims[req].metric == c.metric
+        if c.metric.endswith("auc"):
+            assert c.chance == 0.5
+    assert claims["ExPLoRA trains fewer backbone parameters"].role == "sanity"
+    protocols = recipe_experiment("explora", "tiny")["base"]["eval"]["protocols"]
+    assert "finetune" in protocols and "linear" in protocols
+
+
+def test_selfdistill_claims_fine_tune_beats_all_baselines():
+    claims = _claims("selfdistill-fpt")
+    assert all(c.metric == "eval/finetune/auc" and c.chance == 0.5 for c in claims.values())
+    primary = {tuple(c.arms): c for c in claims.values() if c.role == "primary"}
+    assert set(primary) == {("sd-fpt", "pretrained"), ("sd-fpt", "fpt")}  # beats every baseline
+    (premise,) = [c for c in claims.values() if c.role == "premise"]
+    assert premise.arms == ["fpt", "pretrained"]  # further pretraining helps
+    assert primary["sd-fpt", "fpt"].requires == [premise.name] and not primary["sd-fpt", "pretrained"].requires
+    eval_cfg = recipe_experiment("selfdistill-fpt", "full")["base"]["eval"]
+    assert "finetune" in eval_cfg["protocols"] and 0 < eval_cfg["max_train"] < 4000  # a small labelled set
 
 
 def test_selfdistill_plan_wires_teacher_and_shares_stages(tmp_path):
@@ -76,11 +110,14 @@ def test_adapt_image_run_trains_only_lora_and_open_block(tmp_path):
 
 
 def _short(exp: dict, steps: int = 10) -> dict:
-    """One seed, ``steps`` steps in every stage, a smaller world: the pipeline, not the verdict."""
+    """One seed, ``steps`` steps in every stage, 2 fine-tune epochs, a smaller world: the pipeline, not the
+    verdict."""
     def walk(node):
         if isinstance(node, dict):
             if "steps" in node and "batch_size" in node:
                 node.update(steps=steps, warmup_steps=2)
+            if "finetune_epochs" in node:
+                node["finetune_epochs"] = 2
             if node.get("kind") in ("shapes", "xray"):
                 node.update(n_train=128, n_val=64, n_test=64)
             for v in node.values():
@@ -106,7 +143,7 @@ def test_selfdistill_short_experiment_uses_the_fpt_teacher(tmp_path):
     teacher = load_file(str(next((sd.run_dir / "checkpoints").iterdir()) / "model.safetensors"))
     fpt_w = load_file(str(next((fpt.run_dir / "checkpoints").iterdir()) / "model.safetensors"))
     assert torch.equal(teacher["objective.teacher.blocks.1.mlp.2.weight"], fpt_w["backbone.blocks.1.mlp.2.weight"])
-    assert 0.0 <= sd.summary()["eval/linear/auc"] <= 1.0
+    assert 0.0 <= sd.summary()["eval/linear/auc"] <= 1.0 and 0.0 <= sd.summary()["eval/finetune/auc"] <= 1.0
     claims = json.loads((tmp_path / "sd" / "claims.json").read_text())
     assert len(claims["claims"] if isinstance(claims, dict) else claims) == len(exp.claims)
 

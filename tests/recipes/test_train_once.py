@@ -8,7 +8,8 @@ import pytest
 from pretrainlab.experiments.config import build_experiment
 from pretrainlab.experiments.plan import build_plan
 from pretrainlab.recipes import recipe_experiment
-from pretrainlab.recipes.train_once import EXPERIMENTS
+from pretrainlab.recipes.common import seeds
+from pretrainlab.recipes.train_once import CPDT_A, CPDT_B, EXPERIMENTS
 
 
 @pytest.mark.parametrize("size", ["tiny", "full"])
@@ -16,19 +17,42 @@ def test_recipe_arms_claims_and_shared_base(size, tmp_path):
     data = recipe_experiment("train-once", size)
     exp = build_experiment(data)
     assert set(exp.arms) == {"clean", "all-in-one", *(f"only-{e}" for e in EXPERIMENTS), "cpdt-with-A",
-                             "cpdt-without-A"}
+                             "cpdt-without-A", "cpdt-neither"}
     inserted = {arm: {p["name"] for p in a.get("overrides", {}).get("data.probes", []) if p["insert"]}
                 for arm, a in data["arms"].items()}
     assert inserted["clean"] == set() and inserted["all-in-one"] == set(EXPERIMENTS)
     assert all(inserted[f"only-{e}"] == {e} for e in EXPERIMENTS)
     assert all(p["insert"] is False for p in data["base"]["data"]["probes"])  # clean measures every probe
+    continued = {arm: {p["name"] for p in a["stages"][1]["overrides"]["data.probes"] if p["insert"]}
+                 for arm, a in data["arms"].items() if arm.startswith("cpdt")}
+    assert continued == {"cpdt-with-A": {CPDT_A, CPDT_B}, "cpdt-without-A": {CPDT_B}, "cpdt-neither": set()}
     equiv = [c for c in data["claims"] if c["kind"] == "equivalent"]
     assert {c["arms"][1] for c in equiv} >= {"clean", *(f"only-{e}" for e in EXPERIMENTS), "cpdt-without-A"}
+    assert all("tolerance" not in c and c["margin"] > 0 for c in equiv)
     plan = build_plan(exp, tmp_path)
-    seeds = len(data["seeds"])
-    # CPDT branches from the clean run itself: 7 single-stage arms + 2 continued stages per seed
-    assert len(plan.jobs) == 9 * seeds
+    # CPDT branches from the clean run itself: 7 single-stage arms + 3 continued stages per seed
+    assert len(exp.seeds) == len(seeds(size)) and len(plan.jobs) == 10 * len(exp.seeds)
     assert plan.job("cpdt-with-A", "pretrain", 0).key == plan.job("clean", "pretrain", 0).key
+
+
+@pytest.mark.parametrize("size", ["tiny", "full"])
+def test_no_match_of_two_null_effects(size):
+    """Every equivalence of effects requires premises that the effect exists, by more than the margin."""
+    exp = build_experiment(recipe_experiment("train-once", size))
+    by_name = {c.name: c for c in exp.claims}
+    assert sorted(c.name for c in exp.claims if c.role == "primary") == [
+        "CPDT: watermark data leaves canary unchanged", "all-in-one keeps clean val loss"]
+    for c in exp.claims:
+        if c.kind != "equivalent" or c.metric == "val/loss":
+            continue
+        assert c.requires, c.name
+        for r in c.requires:
+            p = by_name[r]
+            assert p.role == "premise" and p.kind == "greater" and p.min_effect == c.margin
+            if c.stage is None:  # the single-experiment run against clean (the same items, not inserted)
+                assert p.arms == [c.arms[1], "clean"]
+    cpdt = by_name["CPDT: watermark data leaves canary unchanged"]
+    assert sorted(by_name[r].arms[1] for r in cpdt.requires) == ["cpdt-neither", "cpdt-without-A"]
 
 
 def _cfg(overrides):

@@ -96,6 +96,27 @@ def _curated(streams: dict[str, DocStream], specs: list[dict], stats: dict[str, 
     return {name: wrap(name, f) for name, f in streams.items()}
 
 
+def tokenizer_world_config(dcfg):
+    """The world config of the tokenizer's training texts: ``data.world`` with ``data.tokenizer.world``."""
+    from pretrainlab.config import ConfigError, from_dict, merge
+    from pretrainlab.worlds.text import TextWorldConfig
+
+    if dcfg.world is None:
+        raise ConfigError("data.tokenizer.world overrides data.world, which is not set")
+    return from_dict(TextWorldConfig, merge(to_dict(dcfg.world), dcfg.tokenizer.world), prefix="data.tokenizer.world")
+
+
+def tokenizer_world_streams(dcfg) -> dict[str, Iterator[dict]]:
+    """Training documents of the tokenizer's world rendering, per domain in the order of ``_world_streams``."""
+    from pretrainlab.worlds.text import TextWorld
+
+    cfg = tokenizer_world_config(dcfg)
+    by_domain: dict[str, list[dict]] = {d: [] for d in cfg.source_weights()}
+    for doc in TextWorld(cfg).documents("train"):
+        by_domain.setdefault(doc["meta"]["domain"], []).append(doc)
+    return {d: iter(docs) for d, docs in by_domain.items() if docs}
+
+
 def _load_eval_sets(world_dir: Path) -> dict[str, list[dict]]:
     out = {}
     for path in sorted((world_dir / "eval").glob("*.jsonl")):
@@ -148,7 +169,10 @@ def prepare_data(dcfg, root: Path, console: Console | None = None) -> PreparedDa
         tokenizer = Tokenizer.load(tok_cfg.path)
     else:
         with console.status(f"training a byte-level BPE tokenizer (vocab {tok_cfg.vocab_size})"):
-            texts = sample_texts({n: f() for n, f in splits["train"].items()}, tok_cfg.train_docs)
+            streams = {n: f() for n, f in splits["train"].items()}
+            if tok_cfg.world:  # the world's domains come from another rendering; user sources stay
+                streams = {**tokenizer_world_streams(dcfg), **{s.name: streams[s.name] for s in dcfg.sources}}
+            texts = sample_texts(streams, tok_cfg.train_docs)
             tokenizer = Tokenizer.train(texts, tok_cfg)
     tokenizer.save(root / "tokenizer.json")
     with Progress(console=console, transient=True) as progress:

@@ -7,8 +7,9 @@ The saved file loads in ``transformers.PreTrainedTokenizerFast(tokenizer_file=..
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from tokenizers import Tokenizer as HFTokenizer
@@ -27,8 +28,14 @@ class TokenizerConfig:
     min_frequency: int = 2
     path: str | None = None
     """Use an existing tokenizer.json instead of training one."""
+    world: dict[str, Any] = field(default_factory=dict)
+    """Train the merges on another rendering of ``data.world``: overrides of the world config for the
+    training texts only (``{rewriter: null}``: the original rendering of a world whose corpus is rewritten),
+    so two arms can share one tokenizer. Empty: the run's own (curated) training documents."""
 
     def validate(self) -> None:
+        if self.path is not None and self.world:
+            raise ValueError("data.tokenizer: give path or world, not both")
         if self.path is None and self.vocab_size < 300:
             raise ValueError(f"data.tokenizer.vocab_size={self.vocab_size}: byte-level BPE needs >= 300 "
                              "(256 bytes + special tokens + merges)")

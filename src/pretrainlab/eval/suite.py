@@ -5,6 +5,14 @@
 * ``eval/fact_qa/{train_people,test_people}``: 5-way multiple choice by answer log-prob (chance 0.2),
   with greedy exact match under ``eval/fact_qa_em/...``;
 * ``eval/arithmetic`` (in-range held-out problems, greedy exact match) and ``eval/arithmetic_ood``;
+  ``eval/arithmetic_mc``: the same in-range problems as 5-way multiple choice (chance 0.2,
+  ``eval/arithmetic_mc.py``);
+* ``val/{loss,bpb}/<source>/{toxic,clean}_lines`` for the sources in ``eval.toxic_lines``: the val loss
+  split by line, lines with a toxicity marker vs the others (``eval/line_loss.py``);
+* with synthetic languages in the world, per language ``<lang>``: ``eval/<lang>/fact_qa/{train_people,
+  test_people}`` (fact QA in the language, multiple choice, with ``fact_qa``) and
+  ``eval/<lang>/word_problems`` (held-out-template word problems in the language, 5-way multiple
+  choice, with ``arithmetic``); ``worlds/text/langevals.py``;
 * a few sampled generations (returned separately, written to the report).
 """
 
@@ -14,7 +22,9 @@ import numpy as np
 import torch
 
 from pretrainlab.data.mixture import val_windows
+from pretrainlab.eval.arithmetic_mc import arithmetic_mc
 from pretrainlab.eval.generate import generate
+from pretrainlab.eval.line_loss import toxic_line_metric_names, toxic_line_metrics
 from pretrainlab.eval.loss import eval_loss
 from pretrainlab.eval.probes import probe_metric_names
 from pretrainlab.eval.qa import exact_match, multiple_choice
@@ -46,6 +56,11 @@ def loss_metrics(model, windows: dict[str, torch.Tensor], token_bytes: np.ndarra
     return out
 
 
+def line_metrics(model, tokenizer, windows: dict[str, torch.Tensor], toxic_lines: list[str], autocast=None) -> dict:
+    """``val/{loss,bpb}/<source>/{toxic,clean}_lines`` for the sources in ``eval.toxic_lines``."""
+    return toxic_line_metrics(model, tokenizer, windows, toxic_lines, autocast) if toxic_lines else {}
+
+
 def unigram_baseline(store, windows: dict[str, torch.Tensor], vocab_size: int, token_bytes: np.ndarray) -> dict:
     shards = [s for src in store.sources("train") for s in store.shards("train", src)]
     counts = unigram_counts(shards, vocab_size)
@@ -69,6 +84,31 @@ def task_metrics(model, tokenizer, eval_sets: dict[str, list[dict]], max_items: 
             items = [it for it in eval_sets["arithmetic"] if bool(it.get("ood")) == ood][:max_items]
             if items:
                 out[key] = exact_match(model, tokenizer, items)[0]
+        out["eval/arithmetic_mc"] = arithmetic_mc(model, tokenizer, eval_sets["arithmetic"], max_items)
+    out.update(language_task_metrics(model, tokenizer, eval_sets, max_items, fact_qa, arithmetic))
+    return out
+
+
+def language_task_metrics(model, tokenizer, eval_sets: dict[str, list[dict]], max_items: int,
+                          fact_qa: bool = True, arithmetic: bool = True) -> dict:
+    """``eval/<lang>/fact_qa/<group>`` and ``eval/<lang>/word_problems`` (multiple choice) for every
+    language with a ``parallel_<lang>`` set; a prepared world written before these sets existed is an
+    error, not a silently missing metric."""
+    out = {}
+    for lang in sorted(k[len("parallel_"):] for k in eval_sets if k.startswith("parallel_")):
+        wanted = ([f"fact_qa_{lang}"] if fact_qa else []) + ([f"word_problems_{lang}"] if arithmetic else [])
+        missing = [k for k in wanted if k not in eval_sets]
+        if missing:
+            raise RuntimeError(f"the prepared world has no eval sets {missing} (written by an older version); "
+                               "delete the prepared data directory so it is generated again")
+        if fact_qa:
+            for group in ("train_people", "test_people"):
+                items = [it for it in eval_sets[f"fact_qa_{lang}"] if it["group"] == group][:max_items]
+                if items:
+                    out[f"eval/{lang}/fact_qa/{group}"] = multiple_choice(model, tokenizer, items)
+        if arithmetic and eval_sets[f"word_problems_{lang}"]:
+            out[f"eval/{lang}/word_problems"] = multiple_choice(model, tokenizer,
+                                                                eval_sets[f"word_problems_{lang}"][:max_items])
     return out
 
 
@@ -89,13 +129,15 @@ def metric_names(cfg) -> set[str]:
         sources += list(cfg.data.world.source_weights())
     names = {"val/loss", "val/bpb", "baseline/unigram_loss", "baseline/unigram_bpb", "step", "tokens",
              "train/loss", "train/tokens_per_s", "train/skipped_steps", "wall_s", "params", "params_non_embedding",
-             "params_trainable", "optim/state_bytes"}
+             "params_trainable", "optim/state_bytes", "memory/weights_optim_bytes"}
     names |= {f"val/{m}/{s}" for s in sources + list(cfg.eval.groups) for m in ("loss", "bpb")}
     if cfg.train.eval_every and cfg.train.eval_every < cfg.train.steps:
         names |= {f"first_eval/{n}" for n in names if n.startswith("val/")}
     names |= {"train/flops", "train/flops_inherited"} | ({"grow/init_val/loss"} if cfg.train.grow else set())
     if cfg.eval.loss_target is not None or cfg.eval.loss_target_from:
         names |= {"val_loss_target", "flops_to/val_loss_target"}
+        names |= {"grow/init_gap_to_target"} if cfg.train.grow else set()
+    names |= toxic_line_metric_names(cfg.eval.toxic_lines)
     for probe in cfg.data.probes:
         names |= probe_metric_names(probe)
     if cfg.data.insertions or cfg.data.probes:
@@ -105,5 +147,23 @@ def metric_names(cfg) -> set[str]:
             names |= {f"eval/{k}/{g}" for k in ("fact_qa", "fact_qa_em") for g in ("train_people", "test_people")}
             names.add("eval/fact_qa/chance")
         if cfg.eval.arithmetic:
-            names |= {"eval/arithmetic", "eval/arithmetic_ood"}
+            names |= {"eval/arithmetic", "eval/arithmetic_ood", "eval/arithmetic_mc"}
+        names |= language_metric_names(cfg.data.world, cfg.eval.fact_qa, cfg.eval.arithmetic)
+    return names
+
+
+def language_metric_names(world, fact_qa: bool, arithmetic: bool) -> set[str]:
+    """The keys ``language_task_metrics`` writes for a world config (languages whose order rule keeps
+    answers after prompts, ``langevals.supported``)."""
+    from pretrainlab.worlds.text.langevals import supported
+    from pretrainlab.worlds.text.languages import parse_spec
+
+    names = set()
+    for name, order in (parse_spec(s) for s in world.languages):
+        if not supported(order):
+            continue
+        if fact_qa:
+            names |= {f"eval/{name}/fact_qa/{g}" for g in ("train_people", "test_people")}
+        if arithmetic:
+            names.add(f"eval/{name}/word_problems")
     return names

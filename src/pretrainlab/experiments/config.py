@@ -126,6 +126,22 @@ class ClaimConfig:
 
 
 @dataclass
+class SelectionConfig:
+    """A tuned arm: per seed, the arm of ``arms`` with the best ``metric`` over the *other* seeds.
+
+    Claims may name a selection where they name an arm (e.g. ``galore`` over ``galore-lr1e-3`` ...): for seed
+    s the value is the claim's metric of the arm whose mean ``metric`` over the seeds other than s is best
+    (leave one seed out, so the choice is not made on the noise it is judged on; ties to the first arm).
+    Use a validation metric, never the claim's test metric.
+    """
+
+    arms: list[str]
+    metric: str = "val/loss"
+    mode: Literal["min", "max"] = "min"
+    stage: str | None = None
+
+
+@dataclass
 class ExperimentConfig:
     name: str
     base: dict[str, Any]
@@ -141,6 +157,8 @@ class ExperimentConfig:
     slurm: dict[str, Any] = field(default_factory=dict)
     """submitit executor parameters (e.g. ``{partition: gpu, timeout_min: 60}``); ``folder`` for logs."""
     paper: str = ""
+    selections: dict[str, SelectionConfig] = field(default_factory=dict)
+    """Tuned arms chosen per seed on a validation metric (``SelectionConfig``); claims may name them."""
     planned_seeds: int = 0
     """The recipe's number of seeds (0: ``len(seeds)``); fewer seeds run marks verdicts *underpowered*."""
 
@@ -166,10 +184,20 @@ class ExperimentConfig:
         if len(set(self.seeds)) != len(self.seeds):
             raise ConfigError(f"experiment '{self.name}': duplicate seeds {self.seeds}")
         self._check_claim_graph()
-        for claim in self.claims:
-            for arm in claim.arms:
+        for name, sel in self.selections.items():
+            if name in self.arms:
+                raise ConfigError(f"selection '{name}' has the name of an arm; rename one of them")
+            if len(sel.arms) < 2:
+                raise ConfigError(f"selection '{name}': choose among at least 2 arms, got {sel.arms}")
+            for arm in sel.arms:
                 if arm not in self.arms:
-                    raise ConfigError(f"claim '{claim.name}': unknown arm '{arm}'{_choices(arm, list(self.arms))}")
+                    raise ConfigError(f"selection '{name}': unknown arm '{arm}'{_choices(arm, list(self.arms))}")
+        for claim in self.claims:
+            for ref in claim.arms:
+                if ref not in self.arms and ref not in self.selections:
+                    raise ConfigError(f"claim '{claim.name}': unknown arm '{ref}'"
+                                      f"{_choices(ref, list(self.arms) + list(self.selections))}")
+            for arm in self.claim_arms(claim):
                 if claim.stage:
                     names = [s.name for s in self.arm_stages(arm)]
                     if claim.stage not in names:
@@ -210,6 +238,13 @@ class ExperimentConfig:
                 raise ConfigError(f"{where}: arm '{other}' has no stage '{stage}'{_choices(stage, names)}")
         elif ref not in earlier:
             raise ConfigError(f"{where}: '{ref}' is not an earlier stage of this arm{_choices(ref, earlier)}")
+
+    def claim_arms(self, claim: ClaimConfig) -> list[str]:
+        """The real arms a claim reads (a selection's candidates in place of its name)."""
+        out = []
+        for ref in claim.arms:
+            out += self.selections[ref].arms if ref in self.selections else [ref]
+        return list(dict.fromkeys(out))
 
     def arm_stages(self, arm: str) -> list[StageConfig]:
         return self.arms[arm].stages or self.stages
@@ -260,9 +295,10 @@ def build_experiment(data: dict) -> ExperimentConfig:
             except ConfigError as e:
                 raise ConfigError(f"arm '{arm}' stage '{stage.name}': {e}") from None
             metrics[arm, stage.name] = metric_names(run_cfg)
+    wanted_all = [(s.metric, s.arms, s.stage, f"selection '{n}'") for n, s in exp.selections.items()]
     for claim in exp.claims + [None]:
-        wanted = [(claim.metric, claim.arms, claim.stage, f"claim '{claim.name}'")] if claim else \
-            [(m, list(exp.arms), None, "experiment.metrics") for m in exp.metrics]
+        wanted = [(claim.metric, exp.claim_arms(claim), claim.stage, f"claim '{claim.name}'")] if claim else \
+            [(m, list(exp.arms), None, "experiment.metrics") for m in exp.metrics] + wanted_all
         for metric, arms, stage, where in wanted:
             for arm in arms:
                 valid = metrics[arm, stage or exp.arm_stages(arm)[-1].name]
@@ -272,4 +308,4 @@ def build_experiment(data: dict) -> ExperimentConfig:
     return exp
 
 
-__all__ = ["ArmConfig", "ClaimConfig", "ExperimentConfig", "StageConfig", "apply_overrides", "build_experiment"]
+__all__ = ["ArmConfig", "ClaimConfig", "ExperimentConfig", "SelectionConfig", "StageConfig", "apply_overrides", "build_experiment"]

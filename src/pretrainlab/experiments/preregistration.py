@@ -54,7 +54,17 @@ def _hash(obj) -> str:
 
 
 def claims_hash(exp: ExperimentConfig) -> str:
-    return _hash([c.definition() for c in exp.claims])
+    return _hash([[c.definition(), _selections(exp, c)] for c in exp.claims])
+
+
+def _selections(exp: ExperimentConfig, claim) -> dict:
+    """The definitions of the tuned arms (``selections``) a claim names: part of what it pre-registers."""
+    return {a: to_dict(exp.selections[a]) for a in claim.arms if a in exp.selections}
+
+
+def claim_hash(exp: ExperimentConfig, claim) -> str:
+    sel = _selections(exp, claim)
+    return _hash([claim.definition_hash(), sel]) if sel else claim.definition_hash()
 
 
 def runs_hash(exp: ExperimentConfig) -> str:
@@ -71,7 +81,7 @@ def registrations(exp: ExperimentConfig, previous: dict | None) -> dict[str, dic
     now = _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
     out = {}
     for c in exp.claims:
-        h = c.definition_hash()
+        h = claim_hash(exp, c)
         first = old.get(c.name)
         if first is None:
             out[c.name] = {"hash": h, "first_judged": now, "post_hoc": False}

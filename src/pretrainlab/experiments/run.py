@@ -41,15 +41,42 @@ def collect(exp: ExperimentConfig, plan: Plan) -> dict:
 
 
 def claim_values(exp: ExperimentConfig, results: dict, metric: str, arm: str, stage: str | None) -> list[float]:
+    """The metric per seed (NaN: missing); a selection's value is its chosen arm's (``selected_arms``)."""
+    if arm in exp.selections:
+        chosen = selected_arms(exp, results, arm)
+        return [claim_values(exp, results, metric, c, stage)[i] if c else math.nan for i, c in enumerate(chosen)]
     stage = stage or exp.arm_stages(arm)[-1].name
     runs = results.get(arm, {}).get(stage, {})
     return [float(runs[str(s)].get(metric, math.nan)) if str(s) in runs else math.nan for s in exp.seeds]
+
+
+def selected_arms(exp: ExperimentConfig, results: dict, name: str) -> list[str | None]:
+    """Per seed s, the selection's arm with the best mean ``metric`` over the other seeds (None: no data)."""
+    sel = exp.selections[name]
+    table = {a: claim_values(exp, results, sel.metric, a, sel.stage) for a in sel.arms}
+    sign = 1.0 if sel.mode == "min" else -1.0
+    chosen = []
+    for i in range(len(exp.seeds)):
+        scores = {}
+        for a, vals in table.items():
+            others = [v for j, v in enumerate(vals) if j != i and not math.isnan(v)]
+            if others and not math.isnan(vals[i]):
+                scores[a] = sign * sum(others) / len(others)
+        chosen.append(min(scores, key=lambda a: (scores[a], sel.arms.index(a))) if scores else None)
+    return chosen
 
 
 def evaluate_claims(exp: ExperimentConfig, results: dict, registrations: dict | None = None) -> list[ClaimResult]:
     """Judge every claim (premises, Holm, flags); ``registrations`` (preregistration) marks post hoc claims."""
     values = {c.name: {a: claim_values(exp, results, c.metric, a, c.stage) for a in c.arms} for c in exp.claims}
     judged = judge(exp.claims, values, list(exp.seeds), exp.planned_seeds or len(exp.seeds))
+    for r in judged:
+        picks = {a: selected_arms(exp, results, a) for a in r.arms if a in exp.selections}
+        for a, chosen in picks.items():
+            edge = {c for c in chosen if c in (exp.selections[a].arms[0], exp.selections[a].arms[-1])}
+            text = f"{a} per seed: {', '.join(c or 'missing' for c in chosen)}"
+            text += " (a choice at the grid's edge: tuning may be incomplete)" if edge else ""
+            r.note = (r.note + "; " if r.note else "") + text
     for r in judged:
         if (registrations or {}).get(r.name, {}).get("post_hoc"):
             r.flags.append("post hoc")

@@ -111,7 +111,9 @@ def flops_metrics(rows: list[dict], inherited: float, per_token: float, tokens_p
 
     ``train/flops``: whole-pipeline training FLOPs (``train/flops_inherited`` from ``init_from`` plus this
     run's). With a target: ``flops_to/val_loss_target`` from the periodic evaluations (and a grown run's
-    step-0 evaluation ``grow/init_val/loss``), each placed at the pipeline FLOPs of its step.
+    step-0 evaluation ``grow/init_val/loss``), each placed at the pipeline FLOPs of its step. A grown run
+    with a target also gets ``grow/init_gap_to_target`` = step-0 val loss - target (> 0: the grown model
+    starts above the target and has to train to reach it; <= 0: it inherits a model already there).
     """
     out = {"train/flops": inherited + per_token * tokens, "train/flops_inherited": inherited}
     points = []
@@ -124,4 +126,6 @@ def flops_metrics(rows: list[dict], inherited: float, per_token: float, tokens_p
     if target is not None:
         out["val_loss_target"] = target
         out["flops_to/val_loss_target"] = flops_to_target(points, target)
+        if "grow/init_val/loss" in out:
+            out["grow/init_gap_to_target"] = out["grow/init_val/loss"] - target
     return out

@@ -7,43 +7,71 @@ variable. At equal CPT tokens, composition decides what the model gains.
 
 Here: HRL = the world's English; LRL = Zorbish (``worlds/text/languages``: lexicon bijection +
 noun-adjective order; ``lang_zorbish`` docs are translated stories and bios). The base model is
-pretrained on English prose + English arithmetic word problems (run once per seed, shared by every
-arm). CPT arms run the same steps from it, 60% LRL + 40% of one companion source (only
-``data.weights`` differ):
+pretrained on English prose + English arithmetic (run once per seed, shared by every arm). CPT arms
+run the same steps from it, 60% LRL + 40% of one companion source (only ``data.weights`` differ):
 
 * ``lrl-only``; ``+math`` (English arithmetic); ``+code`` (the world's code snippets, unseen by the
   base); ``+translated-math`` (arithmetic translated into Zorbish: ``arithmetic_zorbish``,
-  ``TextWorldConfig.translated``); ``+en-replay`` (English prose).
+  ``TextWorldConfig.translated``); ``+en-replay`` (English stories and encyclopedia articles).
 
-Measures: LRL loss (``val/loss/lang_zorbish``); "math with LRL prompts" = held-out loss of Zorbish
-arithmetic docs (``val/loss/arithmetic_zorbish``; a tiny model's greedy arithmetic EM is ~0, and the
-eval suite has no Zorbish arithmetic set); HRL retention = English prose loss (``val/loss/hrl``).
-Claims: LRL-only gives the best LRL loss; translated math is best for LRL math; HRL math and code also
-help LRL math over LRL-only; English replay keeps HRL. The paper's architecture-vs-scale comparison
+Every claim is judged on a held-out format that no arm trains on, the same data for all arms:
+
+* LRL reasoning = ``eval/zorbish/word_problems``: arithmetic word problems in Zorbish, in templates no
+  training document uses (``worlds/text/langevals.HELD_OUT_TEMPLATES``), over problems of the reserved
+  eval partition, 5-way multiple choice by answer log-prob (chance 0.2; the paper measures math
+  accuracy with LRL prompts). ``+translated-math`` trains on Zorbish arithmetic pages (mostly
+  "Q: 37 + 48 = ? A: 85" lines and three fixed word-problem templates); the eval phrasing and problems
+  are new to every arm, so a gain is transfer, not a score on the arm's own training distribution.
+* LRL perplexity = ``val/loss/dialog_zorbish``: English dialogs translated into Zorbish (the world's
+  ``translated: dialog``), a genre no arm trains on in Zorbish (``lang_zorbish`` is stories and bios).
+* HRL retention = ``val/loss/dialog``: English dialogs, in the base's pretraining but replayed by no
+  CPT arm (``+en-replay`` replays stories and articles only).
+
+An earlier version judged "LRL-only gives the best LRL loss" on ``lang_zorbish`` (what ``lrl-only``
+trains on, 100% vs 60%) and the math claims on ``arithmetic_zorbish`` (what ``+translated-math``
+trains on): true by construction, replaced as above.
+
+Claims (pre-registered; abstract: "adding math, code, and synthetic translated data yields consistent
+improvements, including on reasoning-oriented evaluations"; METHODS: "translated math best; LRL-only
+CPT gives the best LRL perplexity but weak reasoning"):
+
+* primary **translated math beats HRL math for LRL math** (``+translated-math`` > ``+math``) and
+  **translated math helps LRL math** (``+translated-math`` > ``lrl-only``);
+* secondary **HRL math helps LRL math**, **code helps LRL math** (each > ``lrl-only``), **LRL-only
+  gives the best LRL loss** (``lrl-only`` below ``+translated-math``, the other arm with the most
+  Zorbish text), **English replay keeps HRL** (``+en-replay`` below ``lrl-only``).
+
+No margins (all superiority tests at min_effect 0). The paper's architecture-vs-scale comparison
 (several base models) and its "related language" arm are not reproduced.
 """
 
 from __future__ import annotations
 
 from pretrainlab.recipes import quickstart
+from pretrainlab.recipes.common import seeds
 
 NAME = "afriquellm"
 PAPER = ("AfriqueLLM: Data Mixing and Model Architecture in Continued Pre-training for African "
          "Languages")
-CLAIMS = ["LRL-only gives the best LRL loss", "translated math beats HRL math for LRL math",
-          "HRL math helps LRL math", "code helps LRL math", "English replay keeps HRL"]
+CLAIMS = ["translated math beats HRL math for LRL math", "translated math helps LRL math",
+          "HRL math helps LRL math", "code helps LRL math", "LRL-only gives the best LRL loss",
+          "English replay keeps HRL"]
 STATUS = "runs"
 
 LANG = "zorbish"
 LRL = f"lang_{LANG}"
 HRL = ["story", "encyclopedia", "dialog"]
+REPLAY = ["story", "encyclopedia"]  # English replay; English dialog is held out to measure retention
 LRL_MATH = f"arithmetic_{LANG}"
+LRL_HELD_OUT = f"dialog_{LANG}"  # a Zorbish genre no arm trains on
+LRL_REASONING = f"eval/{LANG}/word_problems"  # held-out-template word problems in Zorbish
+CHANCE = 0.2  # 5-way multiple choice
 LRL_SHARE = 0.6
 
 SIZES = {
-    #        pretrain steps, CPT steps, lr, seeds
-    "tiny": (80, 60, 3e-3, 2),
-    "full": (300, 120, 3e-3, 2),
+    #        pretrain steps, CPT steps, lr, word problems scored
+    "tiny": (80, 60, 3e-3, 100),
+    "full": (300, 120, 3e-3, 150),
 }
 
 
@@ -55,13 +83,15 @@ def companion(*sources: str) -> dict[str, float]:
 def experiment(size: str = "full") -> dict:
     if size not in SIZES:
         raise ValueError(f"afriquellm: unknown size '{size}'; choose one of {list(SIZES)}")
-    pt_steps, cpt_steps, lr, n_seeds = SIZES[size]
+    pt_steps, cpt_steps, lr, n_items = SIZES[size]
     base = quickstart.config(size)
     base["name"] = "afriquellm"
     base["data"]["world"].update({
-        "mix": {"story": 0.3, "encyclopedia": 0.3, "dialog": 0.1, "arithmetic": 0.2, "code": 0.1},
-        "languages": [LANG], "language_frac": 0.25, "translated": {"arithmetic": 0.1}})
-    base["eval"].update({"groups": {"hrl": HRL}, "fact_qa": False, "arithmetic": False, "generations": 0})
+        "mix": {"story": 0.25, "encyclopedia": 0.25, "dialog": 0.2, "arithmetic": 0.2, "code": 0.1},
+        "languages": [LANG], "language_frac": 0.25, "translated": {"arithmetic": 0.1, "dialog": 0.1},
+        "val_frac": 0.1, "arith_eval_n": n_items})
+    base["eval"].update({"groups": {"hrl": HRL}, "fact_qa": False, "arithmetic": True, "generations": 0,
+                         "max_items": n_items})
     pretrain = {"name": "pretrain", "overrides": {
         "data.weights": {"story": 0.3, "encyclopedia": 0.3, "dialog": 0.1, "arithmetic": 0.3},
         "train.steps": pt_steps, "train.lr": lr, "train.schedule": "cosine",
@@ -78,22 +108,30 @@ def experiment(size: str = "full") -> dict:
         "+code": {"description": "60% LRL + 40% code", **cpt(companion("code"))},
         "+translated-math": {"description": "60% LRL + 40% arithmetic translated into the LRL",
                              **cpt(companion(LRL_MATH))},
-        "+en-replay": {"description": "60% LRL + 40% HRL prose replay", **cpt(companion(*HRL))},
+        "+en-replay": {"description": "60% LRL + 40% HRL stories and articles (not dialog)",
+                       **cpt(companion(*REPLAY))},
     }
-    math = f"val/loss/{LRL_MATH}"
     claims = [
-        {"name": "LRL-only gives the best LRL loss", "kind": "less", "metric": f"val/loss/{LRL}",
-         "arms": ["lrl-only", "+translated-math"], "paper": "LRL-only CPT gives the best LRL perplexity"},
-        {"name": "translated math beats HRL math for LRL math", "kind": "less", "metric": math,
-         "arms": ["+translated-math", "+math"],
+        {"name": "translated math beats HRL math for LRL math", "kind": "greater", "metric": LRL_REASONING,
+         "arms": ["+translated-math", "+math"], "chance": CHANCE, "role": "primary",
          "paper": "translated (HRL->LRL) math data improves LRL reasoning the most"},
-        {"name": "HRL math helps LRL math", "kind": "less", "metric": math, "arms": ["+math", "lrl-only"],
+        {"name": "translated math helps LRL math", "kind": "greater", "metric": LRL_REASONING,
+         "arms": ["+translated-math", "lrl-only"], "chance": CHANCE, "role": "primary",
+         "paper": "adding synthetic translated data improves reasoning-oriented evaluations over LRL-only CPT"},
+        {"name": "HRL math helps LRL math", "kind": "greater", "metric": LRL_REASONING,
+         "arms": ["+math", "lrl-only"], "chance": CHANCE,
          "paper": "adding math data improves LRL reasoning over LRL-only CPT"},
-        {"name": "code helps LRL math", "kind": "less", "metric": math, "arms": ["+code", "lrl-only"],
+        {"name": "code helps LRL math", "kind": "greater", "metric": LRL_REASONING,
+         "arms": ["+code", "lrl-only"], "chance": CHANCE,
          "paper": "adding code data improves LRL reasoning over LRL-only CPT"},
-        {"name": "English replay keeps HRL", "kind": "less", "metric": "val/loss/hrl",
-         "arms": ["+en-replay", "lrl-only"], "paper": "mixing HRL data limits forgetting of the HRL"},
+        {"name": "LRL-only gives the best LRL loss", "kind": "less", "metric": f"val/loss/{LRL_HELD_OUT}",
+         "arms": ["lrl-only", "+translated-math"],
+         "paper": "LRL-only CPT gives the best LRL perplexity (here: on a Zorbish genre no arm trains on)"},
+        {"name": "English replay keeps HRL", "kind": "less", "metric": "val/loss/dialog",
+         "arms": ["+en-replay", "lrl-only"],
+         "paper": "mixing HRL data limits forgetting of the HRL (here: English dialog, not replayed)"},
     ]
     return {"name": f"afriquellm-{size}", "paper": PAPER, "base": base, "arms": arms,
-            "seeds": list(range(n_seeds)), "stages": [pretrain], "claims": claims,
-            "metrics": [f"val/loss/{LRL}", math, "val/loss/hrl"]}
+            "seeds": seeds(size), "stages": [pretrain], "claims": claims,
+            "metrics": [LRL_REASONING, f"val/loss/{LRL_HELD_OUT}", "val/loss/dialog", f"val/loss/{LRL}",
+                        f"val/loss/{LRL_MATH}", "val/loss/hrl"]}

@@ -15,22 +15,54 @@ ending in a stage ``large`` with the same steps and schedule:
 * ``aki-2stage``: ``small`` -> AKI to 128d/2L (``wide``, a quarter of the steps) -> stacked to 4L.
 
 FLOPs are counted (models/flops.py) over the whole pipeline: a grown run's ``train/flops`` includes the
-small model's pretraining. The measure is ``flops_to/val_loss_target``: pipeline FLOPs at which val/loss
-first reaches the scratch arm's final val/loss (same seed; interpolated between evaluations every
-``eval_every`` steps; inf if never reached, which makes a claim inconclusive, not passed).
+small model's pretraining (stricter than the paper, which reuses an existing small model for free). The
+measure is ``flops_to/val_loss_target``: pipeline FLOPs at which val/loss (the validation split, which no
+arm trains on) first reaches the scratch arm's final val/loss (same seed; interpolated between
+evaluations every ``eval_every`` steps; inf if never reached, which the exact sign test can only decide
+with 6 or more seeds, so below that such a claim is inconclusive, never passed).
 
-Claims (METHODS-1 #14): AKI and FPI reach the scratch model's final loss with fewer FLOPs than scratch;
-AKI is faster than FPI; two-stage is cheaper still; growth beats stacking.
+The scratch arm's value is its own total FLOPs by construction (its target is its own final loss; if its
+curve dips below that before the end, earlier, which only makes scratch look cheaper). It is the
+reference, never a claim by itself: every claim asks whether a *grown* pipeline, small-model pretraining
+included, gets to that loss on held-out text with less compute.
+
+Premises (one per grown arm), ``<arm>: the grown model must train to reach the target``: kind above,
+``grow/init_gap_to_target`` (step-0 val loss of the grown model minus the target) > 0. If the grown model
+already starts at or below scratch's final loss (at a budget where the large scratch model is far from
+converged, the small model alone can end below it, as the withdrawn tiny runs showed), reaching the
+target costs only the inherited FLOPs and "growth saves compute" would be true by construction of the
+budget; the claims on that arm then read *not testable*.
+
+Claims (METHODS-1 #14; the abstract: bert2BERT saves about 45% (BERT) / 47% (GPT) of the large model's
+pretraining compute by reusing a half-size model; AKI improves on function-preserving FPI; two-stage
+pretraining accelerates further):
+
+* primary ``AKI reaches scratch loss with fewer FLOPs`` and ``bert2BERT (AKI + two-stage) reaches scratch
+  loss with fewer FLOPs``: scratch - grown > 10% of scratch's total FLOPs. The METHODS entry expects
+  "clearly fewer (tens of %)"; 10% is under a quarter of the paper's saving and no smaller than one
+  evaluation interval (10% of the large stage at tiny, 5% at full), so interpolation between evaluations
+  cannot produce it;
+* secondary ``FPI reaches scratch loss with fewer FLOPs`` (same threshold); ``AKI faster than FPI``,
+  ``two-stage AKI cheaper than AKI``, ``AKI beats stacking``: difference > one evaluation interval of the
+  large model's FLOPs (``eval_every`` steps: the resolution of the measure).
+
+Each claim requires the premises of the grown arms it names. Seeds: 3 at tiny, 5 at full
+(recipes/common.py).
 """
 
 from __future__ import annotations
 
+from pretrainlab.models.decoder import DecoderConfig
+from pretrainlab.models.flops import flops_per_step
 from pretrainlab.recipes import quickstart
+from pretrainlab.recipes.common import seeds
 
 NAME = "bert2bert"
 PAPER = "bert2BERT: Towards Reusable Pretrained Language Models (arXiv 2110.07143)"
-CLAIMS = ["AKI reaches scratch loss with fewer FLOPs", "FPI reaches scratch loss with fewer FLOPs",
-          "AKI faster than FPI", "two-stage AKI cheaper than AKI", "AKI beats stacking"]
+CLAIMS = ["AKI reaches scratch loss with fewer FLOPs (primary)",
+          "bert2BERT (AKI + two-stage) reaches scratch loss with fewer FLOPs (primary)",
+          "FPI reaches scratch loss with fewer FLOPs", "AKI faster than FPI", "two-stage AKI cheaper than AKI",
+          "AKI beats stacking"]
 STATUS = "runs"
 
 SMALL = {"d_model": 64, "n_layers": 2, "n_heads": 2, "ffn_hidden": 192}
@@ -38,20 +70,23 @@ LARGE = {"d_model": 128, "n_layers": 4, "n_heads": 4, "ffn_hidden": 384}
 HALF = {**LARGE, "n_layers": 2}  # the stacking baseline's small model and the two-stage's wide model
 
 SIZES = {
-    #       large steps, small steps, eval every, seeds
-    "tiny": (80, 80, 8, 2),
-    "full": (400, 400, 20, 2),  # ~6 large-run equivalents per seed; est. 17-33 min on 2 free cores
+    #       large steps, small steps, eval every
+    "tiny": (80, 80, 8),
+    "full": (400, 400, 20),  # ~6 large-run equivalents per seed
 }
+BATCH, SEQ_LEN = 8, 128
+SAVING = 0.10
+"""Smallest saving vs scratch that counts, as a fraction of scratch's total FLOPs."""
 
 
 def experiment(size: str = "full") -> dict:
     if size not in SIZES:
         raise ValueError(f"bert2bert: unknown size '{size}'; choose one of {list(SIZES)}")
-    steps, small_steps, every, n_seeds = SIZES[size]
+    steps, small_steps, every = SIZES[size]
     base = quickstart.config(size)
     base["name"] = "bert2bert"
-    base["train"].update({"batch_size": 8, "lr": 3e-3, "warmup_steps": max(2, steps // 20), "log_every": every})
-    base["data"]["seq_len"] = 128
+    base["train"].update({"batch_size": BATCH, "lr": 3e-3, "warmup_steps": max(2, steps // 20), "log_every": every})
+    base["data"]["seq_len"] = SEQ_LEN
     base["eval"].update({"fact_qa": False, "arithmetic": False, "generations": 0, "val_tokens": 4096})
 
     def train(n: int, eval_every: int = 0) -> dict:
@@ -81,17 +116,34 @@ def experiment(size: str = "full") -> dict:
                        "stages": [small, wide, large("stack", "wide")]},
     }
     metric = "flops_to/val_loss_target"
-    claims = [
-        {"name": "AKI reaches scratch loss with fewer FLOPs", "kind": "less", "metric": metric,
-         "arms": ["aki", "scratch"], "paper": "bert2BERT saves ~45% (BERT) / ~47% (GPT) of pretraining compute"},
-        {"name": "FPI reaches scratch loss with fewer FLOPs", "kind": "less", "metric": metric,
-         "arms": ["fpi", "scratch"], "paper": "FPI initialization also saves compute vs scratch"},
-        {"name": "AKI faster than FPI", "kind": "less", "metric": metric, "arms": ["aki", "fpi"],
-         "paper": "AKI breaks symmetry with the upper layer's knowledge and converges faster than FPI"},
-        {"name": "two-stage AKI cheaper than AKI", "kind": "less", "metric": metric, "arms": ["aki-2stage", "aki"],
-         "paper": "two-stage pretraining (sub-models first) reduces the cost further"},
-        {"name": "AKI beats stacking", "kind": "less", "metric": metric, "arms": ["aki", "stack"],
-         "paper": "bert2BERT outperforms StackBERT at the same compute"},
+    step_flops = flops_per_step(DecoderConfig(**LARGE, vocab_size=base["data"]["tokenizer"]["vocab_size"]),
+                                BATCH, SEQ_LEN)
+    vs_scratch, resolution = SAVING * steps * step_flops, every * step_flops
+
+    def must_train(a: str) -> str:
+        return f"{a}: the grown model must train to reach the target"
+
+    premises = [{"name": must_train(a), "kind": "above", "metric": "grow/init_gap_to_target", "arms": [a],
+                 "value": 0.0, "role": "premise",
+                 "paper": "growth saves compute only if the grown model still has to train to reach the target"}
+                for a in ("aki", "aki-2stage", "fpi", "stack")]
+
+    def less(name: str, a: str, b: str, min_effect: float, paper: str, role: str = "secondary") -> dict:
+        return {"name": name, "kind": "less", "metric": metric, "arms": [a, b], "min_effect": min_effect,
+                "role": role, "requires": [must_train(x) for x in (a, b) if x != "scratch"], "paper": paper}
+
+    saves = "bert2BERT saves about 45% (BERT) / 47% (GPT) of the large model's pretraining compute"
+    claims = premises + [
+        less("AKI reaches scratch loss with fewer FLOPs", "aki", "scratch", vs_scratch, saves, role="primary"),
+        less("bert2BERT (AKI + two-stage) reaches scratch loss with fewer FLOPs", "aki-2stage", "scratch",
+             vs_scratch, saves, role="primary"),
+        less("FPI reaches scratch loss with fewer FLOPs", "fpi", "scratch", vs_scratch,
+             "function-preserving initialization (FPI) also saves compute vs scratch"),
+        less("AKI faster than FPI", "aki", "fpi", resolution,
+             "AKI breaks symmetry with the upper layer's knowledge and converges faster than FPI"),
+        less("two-stage AKI cheaper than AKI", "aki-2stage", "aki", resolution,
+             "two-stage pretraining (sub-models first) accelerates training further"),
+        less("AKI beats stacking", "aki", "stack", resolution, "bert2BERT outperforms StackBERT"),
     ]
-    return {"name": f"bert2bert-{size}", "paper": PAPER, "base": base, "arms": arms, "seeds": list(range(n_seeds)),
+    return {"name": f"bert2bert-{size}", "paper": PAPER, "base": base, "arms": arms, "seeds": seeds(size),
             "claims": claims, "metrics": ["val/loss", "train/flops", metric]}

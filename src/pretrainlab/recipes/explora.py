@@ -7,41 +7,78 @@ attention of the frozen blocks (and every LayerNorm) -- ``adapt`` in the image r
 
     frozen W x  ->  W x + (alpha / r) B A x   (A: r x d_in, B: d_out x r, B = 0 at start)
 
-then a linear probe on the target task. Arms (one shared pretraining per seed):
+then the target task is learned by a linear probe (frozen features) or by fine-tuning. Arms (one shared
+pretraining per seed):
 
-* ``pretrained``: MAE on shapes, probed on xray (no extended pretraining);
-* ``full``: + MAE on xray, every parameter trains (full extended pretraining);
+* ``pretrained``: MAE on shapes, evaluated on xray (no extended pretraining, "no extension");
+* ``full``: + MAE on xray, every parameter trains (full extended / continued pretraining);
 * ``explora``: + MAE on xray, last block unfrozen, LoRA rank r on ``attn.qkv`` / ``attn.proj`` of the other
   blocks, LayerNorms trainable; the rest frozen. The MAE decoder trains in both extended arms.
 
-Target = the xray world rendered to 3 channels (multi-label findings); metric = linear-probe macro ROC-AUC
-on ``test`` (mAP and the scanner-shifted ``test_shift`` reported too). ``params_trainable_backbone`` counts the
-backbone parameters that train (LoRA factors included).
+Target = the xray world rendered to 3 channels (multi-label findings). Every arm's final backbone is
+evaluated two ways on the xray ``train`` split (labels), hyperparameters chosen on ``val``, scored once on
+``test`` (macro ROC-AUC; mAP and the scanner-shifted ``test_shift`` reported too):
 
-Claims (METHODS-2 #43): ExPLoRA matches or beats full extended pretraining on the target (non-inferiority:
-AUC(explora) - AUC(full) > -``MARGIN``) with a small fraction of trainable backbone parameters; both beat no
-extended pretraining. Caveat: the test ViT has only 4 (tiny) / 8 (full) blocks, so one unfrozen block is a
-larger fraction than the paper's 1 of 24 (ViT-L).
+* ``eval/linear/auc``: linear probe on frozen features (the paper's headline protocol, "up to 8% linear
+  probing" gains);
+* ``eval/finetune/auc``: full fine-tuning of the backbone + a linear head (eval/finetune.py, LRs
+  ``FT_LRS`` and the epoch chosen on val mAP, no layer decay, the same protocol for every arm; the
+  ExPLoRA checkpoint is a plain ViT once its LoRA factors are merged on load). The paper also fine-tunes
+  after extended pretraining (ExPLoRA + fine-tuning vs fine-tuning the natural-image model). Epochs: 30 at
+  tiny (512 labelled images), 20 at full, fixed before any run: the medmae-thorax protocol, the one shown
+  in this repository to learn at these sizes (docs/recipes.md, medmae-thorax tiny/full, session 4).
+
+Nothing here is true by construction: extended pretraining uses the xray train images *without labels*;
+the probe and the fine-tune fit labels on train and are scored on the held-out ``test`` images that no
+stage trained on; every arm gets the same evaluation.
+
+Claims (METHODS-2 #43: "ExPLoRA LP >> no-extension LP and ~=/>= full continued pretraining with <10%
+trainable parameters"):
+
+* primary ``ExPLoRA beats no extension (linear probe)`` and ``... (fine-tune)``: greater, min_effect 0
+  (the paper's ">>" is read from the effect size printed beside the verdict, not built into the test);
+* premises ``full extended pretraining helps (linear probe)`` / ``(fine-tune)``: full > pretrained. The
+  "matches full" claims require them: if continued pretraining does not help at all, ExPLoRA "matching"
+  it only says that both sit near the starting model (the earlier runs found exactly this: full
+  extension *lowered* the probe, and ExPLoRA moved the model less);
+* secondary ``ExPLoRA not worse than full extended pretraining (linear probe)`` / ``(fine-tune)``:
+  noninferior, higher is better, ``MARGIN`` = 0.01 AUC. 0.01 is the margin declared before the first run
+  of this recipe (2026-11, "matches or beats" within 0.01) and is kept, not moved after the withdrawn
+  results; it is about one seed-to-seed SD of the probe AUC in those archived full-size runs
+  (0.007-0.012, docs/recipes.md before c1c3d20), i.e. a shortfall smaller than seed noise counts as
+  matching (the fine-tune claim uses the same margin: fine-tuned AUC SDs in the archived medmae-thorax
+  full runs are 0.003-0.014);
+* sanity ``ExPLoRA trains fewer backbone parameters``: a design fact of the ``adapt`` config (true by
+  construction), reported apart, never a reproduction.
+
+Every AUC claim has ``chance`` 0.5. Not built: the LoRA-only extension and from-scratch domain MAE arms
+(METHODS "beats LoRA-only"). Caveat: the test ViT has only 4 (tiny) / 8 (full) blocks, so one unfrozen
+block is a larger fraction than the paper's 1 of 24 (ViT-L): the "<10%" is not reproduced (~30% / ~18%).
 """
 
 from __future__ import annotations
 
+from pretrainlab.recipes.common import seeds
+
 NAME = "explora"
 PAPER = ("ExPLoRA: Parameter-Efficient Extended Pre-Training to Adapt Vision Transformers under Domain Shifts "
          "(arXiv 2406.10973)")
-CLAIMS = ["ExPLoRA matches or beats full extended pretraining with a small fraction of trainable parameters",
-          "both extended pretrainings beat no extended pretraining"]
+CLAIMS = ["ExPLoRA beats no extension, linear probe and fine-tune (primary)",
+          "ExPLoRA not worse than full extended pretraining (requires: full extension helps)",
+          "ExPLoRA trains fewer backbone parameters (sanity)"]
 STATUS = "runs"
 
 SIZES = {
-    #        image px, model overrides, n_train, pretrain/extended steps, batch, lr, LoRA rank, seeds
-    "tiny": (16, {"preset": "test", "depth": 4, "patch_size": 4}, 512, (60, 60), 32, 1.5e-3, 4, 2),
+    #        image px, model overrides, n_train, pretrain/extended steps, batch, lr, LoRA rank, fine-tune epochs
+    "tiny": (16, {"preset": "test", "depth": 4, "patch_size": 4}, 512, (60, 60), 32, 1.5e-3, 4, 30),
     "full": (32, {"preset": "test", "dim": 64, "depth": 8, "heads": 4, "patch_size": 4}, 4000, (600, 400), 64,
-             1e-3, 8, 3),
+             1e-3, 8, 20),
 }
-METRIC = "eval/linear/auc"
+LINEAR, FINETUNE = "eval/linear/auc", "eval/finetune/auc"
 MARGIN = 0.01
-"""Non-inferiority margin on linear-probe AUC for "matches or beats"."""
+"""Non-inferiority margin (AUC) for "matches or beats full extended pretraining" (see the docstring)."""
+AUC_CHANCE = 0.5
+FT_LRS = [1e-3, 3e-4]
 
 
 def _world(kind: str, size: int, n_train: int) -> dict:
@@ -53,7 +90,7 @@ def _world(kind: str, size: int, n_train: int) -> dict:
 def experiment(size: str = "full") -> dict:
     if size not in SIZES:
         raise ValueError(f"{NAME}: unknown size '{size}'; choose one of {list(SIZES)}")
-    px, model, n_train, (pt_steps, ext_steps), batch, lr, rank, n_seeds = SIZES[size]
+    px, model, n_train, (pt_steps, ext_steps), batch, lr, rank, ft_epochs = SIZES[size]
     target = _world("xray", px, n_train)
 
     def train(steps: int) -> dict:
@@ -66,7 +103,8 @@ def experiment(size: str = "full") -> dict:
             "objective": {"name": "mae", "mask_ratio": 0.75, "decoder_dim": 32 if size == "tiny" else 64,
                           "decoder_depth": 1, "decoder_heads": 2},
             "train": train(pt_steps),
-            "eval": {"protocols": ["linear", "knn"], "world": target, "report": size == "full",
+            "eval": {"protocols": ["linear", "finetune"], "world": target, "report": size == "full",
+                     "finetune_lrs": FT_LRS, "finetune_epochs": ft_epochs,
                      **({"linear_wd": [1e-4, 1e-2, 1e-1]} if size == "tiny" else {})}}
     pretrain = {"name": "pretrain"}
     extended = {"data.world": target, "train": train(ext_steps)}
@@ -80,17 +118,25 @@ def experiment(size: str = "full") -> dict:
                                    "on attention", "stages": [pretrain, {"name": "extended", "init_from": "pretrain",
                                                                          "overrides": {**extended, "adapt": adapt}}]},
     }
-    paper = "ExPLoRA matches or outperforms full extended pretraining with a fraction of the trainable parameters"
-    claims = [
-        {"name": "ExPLoRA not worse than full extended pretraining", "kind": "greater", "metric": METRIC,
-         "arms": ["explora", "full"], "min_effect": -MARGIN, "paper": paper},
-        {"name": "ExPLoRA trains fewer backbone parameters", "kind": "less", "metric": "params_trainable_backbone",
-         "arms": ["explora", "full"], "paper": paper},
-        {"name": "ExPLoRA beats no extended pretraining", "kind": "greater", "metric": METRIC,
-         "arms": ["explora", "pretrained"], "paper": "extended pretraining on the target domain helps"},
-        {"name": "full extended pretraining beats none", "kind": "greater", "metric": METRIC,
-         "arms": ["full", "pretrained"], "paper": "extended pretraining on the target domain helps"},
-    ]
-    return {"name": f"{NAME}-{size}", "paper": PAPER, "base": base, "arms": arms, "seeds": list(range(n_seeds)),
-            "claims": claims, "metrics": [METRIC, "eval/linear/mAP", "eval/linear/test_shift/auc",
+    beats = "ExPLoRA linear probe >> no-extension linear probe (up to 8% LP accuracy over prior work)"
+    matches = "ExPLoRA ~=/>= full continued pretraining with <10% of the trainable parameters"
+    helps = "continued pretraining on the target domain helps (premise of 'matches full')"
+    claims = []
+    for tag, metric in (("linear probe", LINEAR), ("fine-tune", FINETUNE)):
+        premise = f"full extended pretraining helps ({tag})"
+        claims += [
+            {"name": f"ExPLoRA beats no extension ({tag})", "kind": "greater", "metric": metric,
+             "arms": ["explora", "pretrained"], "chance": AUC_CHANCE, "role": "primary", "paper": beats},
+            {"name": premise, "kind": "greater", "metric": metric, "arms": ["full", "pretrained"],
+             "chance": AUC_CHANCE, "role": "premise", "paper": helps},
+            {"name": f"ExPLoRA not worse than full extended pretraining ({tag})", "kind": "noninferior",
+             "metric": metric, "arms": ["explora", "full"], "margin": MARGIN, "better": "higher",
+             "chance": AUC_CHANCE, "requires": [premise], "paper": matches},
+        ]
+    claims.append({"name": "ExPLoRA trains fewer backbone parameters", "kind": "less",
+                   "metric": "params_trainable_backbone", "arms": ["explora", "full"], "role": "sanity",
+                   "paper": matches})
+    return {"name": f"{NAME}-{size}", "paper": PAPER, "base": base, "arms": arms, "seeds": seeds(size),
+            "claims": claims, "metrics": [LINEAR, FINETUNE, "eval/linear/mAP", "eval/finetune/mAP",
+                                          "eval/linear/test_shift/auc", "eval/finetune/test_shift/auc",
                                           "params_trainable_backbone"]}

@@ -17,32 +17,54 @@ steps; the ``pretrain`` stage reports the upstream linear-probe accuracy (super-
 stage (``train.steps: 0``, ``init_from: pretrain``) probes the frozen backbone on the same world labelled by
 *sub-class* (12-way), by linear probe and kNN.
 
-Claims (METHODS-1 #3): with similar upstream accuracy, LOOK transfers better than CE to the fine-grained
-sub-class task (linear probe and kNN). Not built: the paper's "new attribute" task and SupCon baseline.
+Nothing is true by construction: neither arm ever sees a sub-class label while pretraining; the transfer
+probes fit the sub-class labels on the ``train`` split and are scored once on the held-out ``test`` images
+(tuned on ``val``); the upstream probe likewise scores super-classes on ``test``.
+
+Claims (METHODS-1 #3: "with similar upstream accuracy, LOOK keeps intra-class sub-modes: higher downstream
+linear-probe accuracy on subclasses ... than CE"):
+
+* premise ``similar upstream accuracy``: the super-class linear probe of the two pretrained encoders is
+  equivalent (TOST) within ``UPSTREAM_MARGIN`` = 0.05 top-1. The transfer claims require it: if one encoder
+  simply learned more (or less) upstream, a transfer gap says nothing about the loss keeping sub-modes.
+  0.05 is the tolerance declared before this recipe's first run (2026-11), kept unchanged so that the
+  withdrawn results cannot have steered it. Why 5 points: on the 4-way super-class task it is 1/15 of the
+  0.25-to-1 range above chance, i.e. the two encoders solve the upstream task about equally well, yet it is
+  2-7 seed-to-seed SDs of the upstream probe in the archived full-size runs (0.007-0.023, docs/recipes.md
+  before c1c3d20), so the premise is not failed by seed noise alone;
+* primary ``LOOK beats CE on the sub-class linear probe`` (greater, min_effect 0), requires the premise;
+* secondary ``LOOK beats CE on sub-class kNN`` (the paper's kNN evaluation), requires the premise.
+
+``chance``: 0.25 for the 4-way upstream probe, 1/12 for the 12-way sub-class probes (``n_super`` x
+``n_sub``). Not built: the paper's "new attribute" task, the sub-class silhouette, and SupCon.
 """
 
 from __future__ import annotations
 
+from pretrainlab.recipes.common import seeds
+
 NAME = "look"
 PAPER = "Rethinking Supervised Pre-training for Better Downstream Transferring (LOOK, arXiv 2110.06014)"
-CLAIMS = ["LOOK beats CE on the sub-class linear probe", "LOOK beats CE on sub-class kNN",
-          "similar upstream accuracy"]
+CLAIMS = ["LOOK beats CE on the sub-class linear probe (primary)", "LOOK beats CE on sub-class kNN",
+          "similar upstream accuracy (premise)"]
 STATUS = "runs"
 
 SIZES = {
-    #        size px, n_train, n_eval, steps, batch, k, seeds
-    "tiny": (16, 512, 128, 100, 32, 10, 2),
-    "full": (32, 8000, 1000, 3000, 128, 50, 3),
+    #        size px, n_train, n_eval, steps, batch, k
+    "tiny": (16, 512, 128, 100, 32, 10),
+    "full": (32, 8000, 1000, 3000, 128, 50),
 }
-UPSTREAM_TOLERANCE = 0.05
+N_SUPER, N_SUB = 4, 3
+UPSTREAM_MARGIN = 0.05
+"""Equivalence margin (super-class top-1) of the "similar upstream accuracy" premise (see the docstring)."""
 
 
 def experiment(size: str = "full") -> dict:
     if size not in SIZES:
         raise ValueError(f"look: unknown size '{size}'; choose one of {list(SIZES)}")
-    px, n_train, n_eval, steps, batch, k, n_seeds = SIZES[size]
+    px, n_train, n_eval, steps, batch, k = SIZES[size]
     world = {"kind": "shapes", "size": px, "n_train": n_train, "n_val": n_eval, "n_test": n_eval, "seed": 0,
-             "label": "super", "n_super": 4, "n_sub": 3, "spurious": 0.0}
+             "label": "super", "n_super": N_SUPER, "n_sub": N_SUB, "spurious": 0.0}
     base = {
         "name": "look", "modality": "image",
         "data": {"world": world, "augment": {"preset": "mae", "crop_scale": [0.6, 1.0]}},
@@ -64,14 +86,18 @@ def experiment(size: str = "full") -> dict:
                  "stages": [{"name": "pretrain", "overrides": {"objective": look}}, transfer]},
     }
     paper = "LOOK keeps intra-class sub-modes: higher downstream linear-probe accuracy on sub-classes than CE"
+    premise = "similar upstream accuracy"
+    sub_chance = 1.0 / (N_SUPER * N_SUB)
     claims = [
-        {"name": "LOOK beats CE on the sub-class linear probe", "kind": "greater", "metric": "eval/linear/top1",
-         "arms": ["look", "ce"], "stage": "transfer", "paper": paper},
-        {"name": "LOOK beats CE on sub-class kNN", "kind": "greater", "metric": "eval/knn/top1",
-         "arms": ["look", "ce"], "stage": "transfer", "paper": paper},
-        {"name": "similar upstream accuracy", "kind": "equivalent", "metric": "eval/linear/top1",
-         "arms": ["look", "ce"], "stage": "pretrain", "tolerance": UPSTREAM_TOLERANCE,
+        {"name": premise, "kind": "equivalent", "metric": "eval/linear/top1", "arms": ["look", "ce"],
+         "stage": "pretrain", "margin": UPSTREAM_MARGIN, "chance": 1.0 / N_SUPER, "role": "premise",
          "paper": "LOOK's gains come at similar upstream (super-class) accuracy"},
+        {"name": "LOOK beats CE on the sub-class linear probe", "kind": "greater", "metric": "eval/linear/top1",
+         "arms": ["look", "ce"], "stage": "transfer", "chance": sub_chance, "role": "primary",
+         "requires": [premise], "paper": paper},
+        {"name": "LOOK beats CE on sub-class kNN", "kind": "greater", "metric": "eval/knn/top1",
+         "arms": ["look", "ce"], "stage": "transfer", "chance": sub_chance, "requires": [premise],
+         "paper": "LOOK transfers better than CE under kNN evaluation too"},
     ]
-    return {"name": f"look-{size}", "paper": PAPER, "base": base, "arms": arms, "seeds": list(range(n_seeds)),
+    return {"name": f"look-{size}", "paper": PAPER, "base": base, "arms": arms, "seeds": seeds(size),
             "claims": claims, "metrics": ["eval/linear/top1", "eval/knn/top1"]}

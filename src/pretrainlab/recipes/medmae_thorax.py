@@ -20,34 +20,59 @@ is ``pretrain -> probe``; the probe stage (``train.steps: 0``, ``init_from``) ru
 * ``ood-mae``: MAE (0.75, (0.2, 1)) on the grey shapes world, "natural images";
 * ``ood-supervised``: supervised pretraining on grey shapes, the "ImageNet supervised" init.
 
-Claims (METHODS-1 #16): in-domain MAE > out-of-domain MAE > scratch in mean AUC; in-domain MAE at least
-matches out-of-domain supervised init; mask 0.9 >= 0.75 and crop (0.5, 1) >= (0.2, 1) (non-inferiority,
-within 0.01 AUC); LLRD helps fine-tuning. The recipe items are "check" items that may not replicate here.
+Nothing is true by construction: MAE pretraining never sees a label; the probe and fine-tune fit the
+findings on at most ``labelled`` train images, choose LR/epoch on ``val``, and every arm is scored once on
+the held-out ``test`` images under the same protocol (scratch included).
+
+Claims (METHODS-1 #16), all on fine-tuned mean AUC ``eval/finetune/auc`` (the paper fine-tunes), ``chance``
+0.5:
+
+* primary ``in-domain MAE > out-of-domain MAE > scratch``: monotonic (every step a one-sided superiority
+  test, min_effect 0) over scratch -> ood-mae -> mae-75. mae-75 and ood-mae share the natural-image MAE
+  recipe (mask 0.75, crop (0.2, 1)), so this step isolates the pretraining *domain*, as declared before the
+  first run (the paper's own recipe is judged separately below);
+* secondary ``in-domain MAE beats out-of-domain supervised``: medmae > ood-supervised, greater (the paper:
+  in-domain MAE pretraining beats ImageNet-supervised transfer; it says "better", not "not worse");
+* secondary ``LLRD helps fine-tuning``: medmae > medmae-no-llrd (the same checkpoint), greater;
+* secondary ``mask 0.9 not worse than 0.75`` (mae-90 vs mae-75) and ``crop (0.5, 1) not worse than
+  (0.2, 1)`` (medmae vs mae-90): the METHODS page words them ">=" and calls them "check" items, so they are
+  noninferiority claims, higher is better, ``NONINFERIORITY_MARGIN`` = 0.01 AUC. 0.01 is the margin
+  declared before the first run (2026-11) and kept; it is 1-3 seed-to-seed SDs of fine-tuned AUC in the
+  archived full-size runs (0.0033-0.014, docs/recipes.md before c1c3d20) and a fifth of the in-domain MAE
+  gain over scratch the same runs measured (+0.054), i.e. a recipe change costing less than that is "no
+  worse" for this purpose.
+
+The linear probe (``eval/multilabel/auc``) and the second scanner (``test_shift``) are reported, not claimed.
+The recipe items are "check" items that may not replicate here.
 """
 
 from __future__ import annotations
 
+from pretrainlab.recipes.common import seeds
+
 NAME = "medmae-thorax"
 PAPER = "Delving into Masked Autoencoders for Multi-Label Thorax Disease Classification (arXiv 2210.12843)"
-CLAIMS = ["in-domain MAE > out-of-domain MAE > scratch (mean AUC)", "in-domain MAE matches supervised transfer",
+CLAIMS = ["in-domain MAE > out-of-domain MAE > scratch (mean AUC; primary)", "in-domain MAE beats supervised transfer",
           "mask 0.9 >= 0.75, crop (0.5, 1) >= (0.2, 1)", "LLRD helps fine-tuning"]
 STATUS = "runs"
 
 SIZES = {
     #        n_train, labelled, n_eval, vit (dim, depth, heads), decoder (dim, depth, heads), steps, batch,
-    #        fine-tune epochs, fine-tune lrs, seeds
-    "tiny": (1024, 512, 256, (32, 2, 2), (32, 1, 2), 150, 64, 30, [1e-3, 3e-4], 2),
-    "full": (20000, 2000, 1000, (96, 4, 3), (64, 2, 4), 3000, 128, 20, [1e-3, 3e-4], 3),
+    #        fine-tune epochs, fine-tune lrs
+    "tiny": (1024, 512, 256, (32, 2, 2), (32, 1, 2), 150, 64, 30, [1e-3, 3e-4]),
+    "full": (20000, 2000, 1000, (96, 4, 3), (64, 2, 4), 3000, 128, 20, [1e-3, 3e-4]),
 }
 LAYER_DECAY = 0.75
-NON_INFERIOR = -0.01
+NONINFERIORITY_MARGIN = 0.01
+"""AUC margin of the "mask 0.9 >= 0.75" and "crop (0.5, 1) >= (0.2, 1)" claims (see the docstring)."""
+AUC_CHANCE = 0.5
 
 
 def experiment(size: str = "full") -> dict:
     if size not in SIZES:
         raise ValueError(f"medmae-thorax: unknown size '{size}'; choose one of {list(SIZES)}")
-    n_train, labelled, n_eval, (dim, depth, heads), (ddim, ddepth, dheads), steps, batch, ft_epochs, ft_lrs, \
-        n_seeds = SIZES[size]
+    n_train, labelled, n_eval, (dim, depth, heads), (ddim, ddepth, dheads), steps, batch, ft_epochs, ft_lrs = \
+        SIZES[size]
     xray = {"kind": "xray", "size": 32, "n_train": n_train, "n_val": n_eval, "n_test": n_eval, "seed": 0}
     shapes = {"kind": "shapes", "size": 32, "channels": 1, "n_train": n_train, "n_val": n_eval, "n_test": n_eval,
               "seed": 0}
@@ -87,25 +112,25 @@ def experiment(size: str = "full") -> dict:
                                       probe()]},
     }
     ft, lin = "eval/finetune/auc", "eval/multilabel/auc"
-    order = "in-domain MAE > out-of-domain (ImageNet) transfer > scratch"
+    order = "in-domain MAE > out-of-domain (ImageNet) transfer > scratch in mean AUC"
 
-    def greater(name: str, a: str, b: str, metric: str, paper: str, min_effect: float = 0.0) -> dict:
-        return {"name": name, "kind": "greater", "metric": metric, "arms": [a, b], "paper": paper,
-                "min_effect": min_effect}
+    def claim(name: str, kind: str, arms: list[str], paper: str, **extra) -> dict:
+        return {"name": name, "kind": kind, "metric": ft, "arms": arms, "chance": AUC_CHANCE, "paper": paper, **extra}
+
+    def not_worse(name: str, a: str, b: str, paper: str) -> dict:
+        return claim(name, "noninferior", [a, b], paper, margin=NONINFERIORITY_MARGIN, better="higher")
 
     claims = [
-        greater("fine-tune: in-domain MAE beats scratch", "medmae", "scratch", ft, order),
-        greater("fine-tune: in-domain MAE beats out-of-domain MAE", "mae-75", "ood-mae", ft, order),
-        greater("fine-tune: out-of-domain MAE beats scratch", "ood-mae", "scratch", ft, order),
-        greater("fine-tune: in-domain MAE matches out-of-domain supervised", "medmae", "ood-supervised", ft,
-                "in-domain MAE pretraining beats ImageNet-supervised transfer", NON_INFERIOR),
-        greater("linear probe: in-domain MAE beats scratch", "medmae", "scratch", lin, order),
-        greater("mask 0.9 not worse than 0.75", "mae-90", "mae-75", ft,
-                "a higher mask ratio (0.9) suits X-rays", NON_INFERIOR),
-        greater("crop (0.5, 1) not worse than (0.2, 1)", "medmae", "mae-90", ft,
-                "a milder random resized crop (0.5, 1) suits X-rays", NON_INFERIOR),
-        greater("LLRD helps fine-tuning", "medmae", "medmae-no-llrd", ft, "layer-wise LR decay improves fine-tuning"),
+        claim("fine-tune: in-domain MAE > out-of-domain MAE > scratch", "monotonic_increasing",
+              ["scratch", "ood-mae", "mae-75"], order, role="primary"),
+        claim("fine-tune: in-domain MAE beats out-of-domain supervised", "greater", ["medmae", "ood-supervised"],
+              "in-domain MAE pretraining beats ImageNet-supervised transfer"),
+        claim("LLRD helps fine-tuning", "greater", ["medmae", "medmae-no-llrd"],
+              "layer-wise LR decay improves fine-tuning"),
+        not_worse("mask 0.9 not worse than 0.75", "mae-90", "mae-75", "a higher mask ratio (0.9) suits X-rays (>=)"),
+        not_worse("crop (0.5, 1) not worse than (0.2, 1)", "medmae", "mae-90",
+                  "a milder random resized crop (0.5, 1) suits X-rays (>=)"),
     ]
     return {"name": f"medmae-thorax-{size}", "paper": PAPER, "base": base, "arms": arms,
-            "seeds": list(range(n_seeds)), "stages": [probe()], "claims": claims,
+            "seeds": seeds(size), "stages": [probe()], "claims": claims,
             "metrics": [ft, lin, "eval/finetune/test_shift/auc"]}

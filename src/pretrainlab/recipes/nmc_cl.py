@@ -17,36 +17,62 @@ split into ``ci_tasks`` tasks of new classes, single-head, no task id at test ti
 * ``finetune``: backbone + growing head fine-tuned on each task in turn;
 * ``joint``: a linear head on all classes at once (not continual; the frozen-feature upper bound).
 
-Claims (METHODS-2 #20): NMC's final average accuracy (``eval/class_incremental/acc``) is at least that of the
-sequential fine-tuned and linear baselines, it forgets less than sequential fine-tuning, and it stays
-within 10 points of the joint linear probe.
+Nothing is true by construction: the stream world (seed 0) is not the pretraining world (seed 1) and its
+12 sub-classes were never labels upstream; every learner fits the stream's ``train`` split task by task
+and is scored on the held-out ``test`` images of every class seen so far (hyperparameters are fixed,
+``METHOD_LR``, declared before any run).
+
+Claims (METHODS-2 #20: "NMC's final average accuracy >= fine-tuning-based CL baselines, with zero forgetting
+and a small gap to the joint linear probe"), on the final average accuracy ``eval/class_incremental/acc``
+(``chance`` 1/12) unless named:
+
+* primary ``NMC beats sequential fine-tuning`` and ``NMC beats a sequential linear head``: the two
+  training-based continual learners here; greater, min_effect 0;
+* secondary ``NMC forgets less than sequential fine-tuning`` (``eval/class_incremental/forgetting``, less;
+  no chance level: forgetting is not an accuracy). Not true by construction: an old class mean never
+  moves, but new classes' means take over old test images, so NMC's forgetting is measured, not zero;
+* secondary ``NMC not worse than the joint linear probe`` by more than 0.10 (noninferior, higher is
+  better, ``JOINT_GAP`` = 0.10). The joint probe sees every class at once, so it is the frozen-feature
+  upper bound, not a competitor: the paper's "small gap" is one-sided (NMC below joint by at most a little),
+  so it is a non-inferiority claim, not equivalence (NMC far *above* joint would not contradict the paper).
+  0.10 accuracy is the gap declared before this recipe's first run (2026-11) and kept unchanged, not moved
+  after the withdrawn results: on a 12-way task it is 1.2 chance levels, about a tenth of the accuracy range.
+
+No premises: the chance level guards every accuracy claim (a barely trained encoder reads *no signal*).
+Not built: a real continual-learning method (LAE, L2P, EWC); the sequential baselines are the naive lower
+bounds the paper also reports.
 """
 
 from __future__ import annotations
 
+from pretrainlab.recipes.common import seeds
+
 NAME = "nmc-cl"
 PAPER = "A Simple Baseline that Questions the Use of Pretrained-Models in Continual Learning (Janson et al., 2022)"
-CLAIMS = ["NMC beats sequential fine-tuning", "NMC beats a sequential linear head",
-          "NMC forgets less than sequential fine-tuning", "NMC is close to the joint linear probe"]
+CLAIMS = ["NMC beats sequential fine-tuning (primary)", "NMC beats a sequential linear head (primary)",
+          "NMC forgets less than sequential fine-tuning", "NMC not worse than the joint linear probe by > 0.10"]
 STATUS = "runs"
 
 SIZES = {
-    #        size px, n_train, n_eval, pretrain steps, batch, tasks, epochs per task, seeds
-    "tiny": (16, 480, 120, 100, 32, 4, 3, 2),
-    "full": (32, 6000, 1200, 3000, 128, 6, 10, 3),
+    #        size px, n_train, n_eval, pretrain steps, batch, tasks, epochs per task
+    "tiny": (16, 480, 120, 100, 32, 4, 3),
+    "full": (32, 6000, 1200, 3000, 128, 6, 10),
 }
+N_CLASSES = 12
+"""The stream's classes: the shapes world's 4 super-classes x 3 sub-classes (defaults)."""
 JOINT_GAP = 0.10
+"""Non-inferiority margin (final accuracy) of NMC against the joint linear probe (see the docstring)."""
 METHOD_LR = {"ncm": 1e-3, "linear": 1e-2, "finetune": 3e-4, "joint": 1e-2}
 
 
 def experiment(size: str = "full") -> dict:
     if size not in SIZES:
         raise ValueError(f"nmc-cl: unknown size '{size}'; choose one of {list(SIZES)}")
-    px, n_train, n_eval, steps, batch, n_tasks, epochs, n_seeds = SIZES[size]
+    px, n_train, n_eval, steps, batch, n_tasks, epochs = SIZES[size]
     upstream = {"kind": "shapes", "size": px, "n_train": n_train, "n_val": n_eval, "n_test": n_eval, "seed": 1,
                 "label": "super", "spurious": 0.0}
     stream = {**upstream, "seed": 0, "label": "sub"}
-    n_tasks = min(n_tasks, 12)
+    n_tasks = min(n_tasks, N_CLASSES)
     base = {
         "name": "nmc-cl", "modality": "image",
         "data": {"world": upstream, "augment": {"preset": "mae"}},
@@ -72,15 +98,16 @@ def experiment(size: str = "full") -> dict:
     arms = {m: {"description": d, "stages": [pretrain, stream_stage(m)]} for m, d in descriptions.items()}
     acc, forget = "eval/class_incremental/acc", "eval/class_incremental/forgetting"
     paper = "NMC's final average accuracy >= fine-tuning-based CL baselines, zero forgetting, small gap to joint"
+    chance = 1.0 / N_CLASSES
     claims = [
         {"name": "NMC beats sequential fine-tuning", "kind": "greater", "metric": acc, "arms": ["ncm", "finetune"],
-         "paper": paper},
+         "chance": chance, "role": "primary", "paper": paper},
         {"name": "NMC beats a sequential linear head", "kind": "greater", "metric": acc, "arms": ["ncm", "linear"],
-         "paper": paper},
+         "chance": chance, "role": "primary", "paper": paper},
         {"name": "NMC forgets less than sequential fine-tuning", "kind": "less", "metric": forget,
          "arms": ["ncm", "finetune"], "paper": paper},
-        {"name": "NMC is close to the joint linear probe", "kind": "equivalent", "metric": acc,
-         "arms": ["ncm", "joint"], "tolerance": JOINT_GAP, "paper": paper},
+        {"name": "NMC not worse than the joint linear probe", "kind": "noninferior", "metric": acc,
+         "arms": ["ncm", "joint"], "margin": JOINT_GAP, "better": "higher", "chance": chance, "paper": paper},
     ]
-    return {"name": f"nmc-cl-{size}", "paper": PAPER, "base": base, "arms": arms, "seeds": list(range(n_seeds)),
+    return {"name": f"nmc-cl-{size}", "paper": PAPER, "base": base, "arms": arms, "seeds": seeds(size),
             "claims": claims, "metrics": [acc, "eval/class_incremental/avg_inc_acc", forget]}

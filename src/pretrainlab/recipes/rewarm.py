@@ -8,38 +8,65 @@ Here: upstream = the prose domains of the synthetic world (story, encyclopedia, 
 its formal domains (arithmetic, code). One base pretraining per seed on upstream (shared by every
 arm, run once), then continued pretraining on downstream with arms over max LR and warmup length,
 plus a from-scratch baseline on downstream. Both stages use one tokenizer and one token store; only the
-mixture weights (``data.weights``) shift.
+mixture weights (``data.weights``) shift. Every loss is on the val split (documents no arm trains on);
+upstream docs are in no continued run's mixture.
 
-Claims (METHODS-2 #47): re-warming first raises upstream loss (measured at the first evaluation of the
-continued run, right after warmup); with enough steps re-warming lowers downstream loss vs a constant
-low LR; a larger max LR forgets more upstream (final upstream loss increases with max LR); continuing
-beats training from scratch on downstream.
+Claims (METHODS-2 #47; abstract: "while rewarming models first increases the loss on upstream and
+downstream data, in the longer run it improves the downstream performance, outperforming models
+trained from scratch"), pre-registered:
+
+* primary **rewarming lowers downstream loss vs constant LR**: final downstream val loss of
+  ``rewarm-lr3e-3`` below ``constant-low`` (the final LR of pretraining, no warmup).
+* primary **continuing beats from-scratch on downstream**: ``rewarm-lr3e-3`` below ``scratch`` (a
+  fresh model trained on downstream for the same continued budget).
+* secondary **rewarming first raises upstream loss**: upstream loss at the first evaluation of the
+  continued run (``first_eval/``, after ``EVERY`` steps) above ``constant-low``'s. The paper also
+  sees a first rise of the *downstream* loss; it lasts about the warm-up (1-2 steps here), long before
+  the first evaluation (1/3 of the run at tiny, 1/8 at full), so it is not coded.
+* secondary, the downstream half of the max-LR sweep: **larger max LR lowers downstream loss**
+  (final downstream loss decreasing over max LR 1e-3, 3e-3, 6e-3) and its upstream half **larger max
+  LR forgets more upstream** (final upstream loss increasing).
+* secondary **warm-up length matters little** (the paper: "warmup duration" has little effect):
+  equivalence by TOST of the final downstream loss of ``rewarm-lr3e-3-warm10`` (10% warm-up) and
+  ``rewarm-lr3e-3`` (1%), |diff| < ``WARM_MARGIN``. Requires the premise **max LR moves downstream
+  loss** (``rewarm-lr6e-3`` below ``rewarm-lr1e-3``): an equivalence is only informative where the
+  schedule demonstrably changes the downstream loss (else two null effects would "match").
+
+Margin of the warm-up claim (declared before any run of this claim): 20% of the re-warming effect this
+recipe measured at the same size in its archived 2-seed runs (``git show 8aa5321:docs/recipes.md``;
+constant-low minus rewarm-lr3e-3 final downstream loss: +1.60 at tiny, +0.1255 at full), i.e. 0.32
+(tiny) and 0.025 (full) nats: a warm-up effect under a fifth of the effect of re-warming itself is
+"little". Those archived runs also trained the ``warm10`` arm but its values were never reported and
+were not looked at for this choice. At tiny the archived seed SD of the downstream loss (0.44) exceeds
+the margin, so a tiny verdict is expected to be inconclusive; full (SD 0.005) can decide it.
 """
 
 from __future__ import annotations
 
 from pretrainlab.recipes import quickstart
+from pretrainlab.recipes.common import seeds
 
 NAME = "rewarm"
 PAPER = "Continual Pre-Training of Large Language Models: How to (re)warm your model? (arXiv 2308.04014)"
-CLAIMS = ["re-warming first raises upstream loss", "re-warming lowers downstream loss vs constant low LR",
-          "larger max LR forgets more upstream", "continuing beats from-scratch on downstream"]
-STATUS = "claim holds"
+CLAIMS = ["rewarming lowers downstream loss vs constant LR", "continuing beats from-scratch on downstream",
+          "rewarming first raises upstream loss", "larger max LR lowers downstream loss",
+          "larger max LR forgets more upstream", "warm-up length matters little", "max LR moves downstream loss"]
+STATUS = "runs"
 
 UPSTREAM = ["story", "encyclopedia", "dialog"]
 DOWNSTREAM = ["arithmetic", "code"]
 
 SIZES = {
-    #        pretrain steps, continue steps, eval every, lr peak, seeds
-    "tiny": (80, 60, 20, 3e-3, 2),
-    "full": (400, 200, 25, 3e-3, 3),
+    #        pretrain steps, continue steps, eval every, lr peak, warm-up equivalence margin (nats)
+    "tiny": (80, 60, 20, 3e-3, 0.32),
+    "full": (400, 200, 25, 3e-3, 0.025),
 }
 
 
 def experiment(size: str = "full") -> dict:
     if size not in SIZES:
         raise ValueError(f"rewarm: unknown size '{size}'; choose one of {list(SIZES)}")
-    pt_steps, ct_steps, every, peak, n_seeds = SIZES[size]
+    pt_steps, ct_steps, every, peak, warm_margin = SIZES[size]
     base = quickstart.config(size)
     base["name"] = "rewarm"
     base["data"]["world"]["mix"] = {"story": 0.25, "encyclopedia": 0.25, "dialog": 0.15, "arithmetic": 0.2,
@@ -74,19 +101,29 @@ def experiment(size: str = "full") -> dict:
                         **continued, "train.lr": peak, "train.schedule": "cosine",
                         "train.warmup_steps": max(2, ct_steps // 20)}}]},
     }
+    down, up = "val/loss/downstream", "val/loss/upstream"
     claims = [
-        {"name": "rewarming first raises upstream loss", "kind": "greater",
-         "metric": "first_eval/val/loss/upstream", "arms": ["rewarm-lr3e-3", "constant-low"],
-         "paper": "re-warming the LR first increases the loss on both upstream and downstream data"},
-        {"name": "rewarming lowers downstream loss", "kind": "less", "metric": "val/loss/downstream",
-         "arms": ["rewarm-lr3e-3", "constant-low"],
+        {"name": "rewarming lowers downstream loss vs constant LR", "kind": "less", "metric": down,
+         "arms": ["rewarm-lr3e-3", "constant-low"], "role": "primary",
          "paper": "in the longer run, re-warming improves downstream performance over a constant low LR"},
-        {"name": "larger max LR forgets more upstream", "kind": "monotonic_increasing",
-         "metric": "val/loss/upstream", "arms": ["rewarm-lr1e-3", "rewarm-lr3e-3", "rewarm-lr6e-3"],
-         "paper": "higher max LR: lower downstream loss but higher upstream loss (more forgetting)"},
-        {"name": "continuing beats scratch downstream", "kind": "less", "metric": "val/loss/downstream",
-         "arms": ["rewarm-lr3e-3", "scratch"],
-         "paper": "continued pretraining beats training from scratch on the new data"},
+        {"name": "continuing beats from-scratch on downstream", "kind": "less", "metric": down,
+         "arms": ["rewarm-lr3e-3", "scratch"], "role": "primary",
+         "paper": "continued pretraining outperforms models trained from scratch on the new data"},
+        {"name": "rewarming first raises upstream loss", "kind": "greater", "metric": "first_eval/val/loss/upstream",
+         "arms": ["rewarm-lr3e-3", "constant-low"],
+         "paper": "re-warming the LR first increases the loss on upstream (and downstream) data"},
+        {"name": "larger max LR lowers downstream loss", "kind": "monotonic_decreasing", "metric": down,
+         "arms": ["rewarm-lr1e-3", "rewarm-lr3e-3", "rewarm-lr6e-3"],
+         "paper": "in the long run, a higher max LR gives a lower downstream loss"},
+        {"name": "larger max LR forgets more upstream", "kind": "monotonic_increasing", "metric": up,
+         "arms": ["rewarm-lr1e-3", "rewarm-lr3e-3", "rewarm-lr6e-3"],
+         "paper": "a higher max LR gives a higher upstream loss (more forgetting)"},
+        {"name": "warm-up length matters little", "kind": "equivalent", "metric": down, "margin": warm_margin,
+         "arms": ["rewarm-lr3e-3-warm10", "rewarm-lr3e-3"], "requires": ["max LR moves downstream loss"],
+         "paper": "the warm-up duration has little effect on the final losses"},
+        {"name": "max LR moves downstream loss", "kind": "less", "metric": down,
+         "arms": ["rewarm-lr6e-3", "rewarm-lr1e-3"], "role": "premise",
+         "paper": "premise of the warm-up claim: the LR schedule changes the downstream loss here"},
     ]
-    return {"name": f"rewarm-{size}", "paper": PAPER, "base": base, "arms": arms, "seeds": list(range(n_seeds)),
-            "stages": [pretrain], "claims": claims, "metrics": ["val/loss/upstream", "val/loss/downstream"]}
+    return {"name": f"rewarm-{size}", "paper": PAPER, "base": base, "arms": arms, "seeds": seeds(size),
+            "stages": [pretrain], "claims": claims, "metrics": [up, down, "first_eval/val/loss/downstream"]}

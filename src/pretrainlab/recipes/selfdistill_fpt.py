@@ -8,38 +8,63 @@ distillation loss to the teacher (objectives/feature_distill.py):
 
     L = L_MAE(student) + lambda * mean_b || f_s(x_b) - sg(f_t(x_b)) ||^2
 
-Here: upstream = the shapes world (RGB), target = the xray world (rendered to 3 channels, multi-label findings),
-downstream task = a linear probe on xray findings (macro ROC-AUC / mAP on ``test``; the scanner-shifted
-``test_shift`` is reported too). Arms (every stage shares the pretrain, and sd-fpt shares fpt, so each runs once
-per seed):
+and finally fine-tunes on the labelled target task. Here: upstream = the shapes world (RGB), target = the
+xray world (rendered to 3 channels, multi-label findings). Arms (every stage shares the pretrain, and sd-fpt
+shares fpt, so each runs once per seed):
 
-* ``pretrained``: MAE on shapes, probed on xray (no further pretraining);
-* ``fpt``: + MAE on xray (plain further pretraining);
-* ``sd-fpt``: + student from the pretrained model, MAE + distillation to the fpt teacher on xray.
+* ``pretrained``: MAE on shapes, then fine-tuned on xray: the paper's *direct fine-tune* baseline;
+* ``fpt``: + MAE on xray (plain further pretraining), then fine-tuned;
+* ``sd-fpt``: + student from the pretrained model, MAE + distillation to the fpt teacher on xray, then
+  fine-tuned.
 
-Caveat: as in the paper, sd-fpt spends the fpt steps (for its teacher) plus its own; the paper's claim is about
-this two-step procedure, not about equal compute. The paper fine-tunes; here the probe is linear (frozen
-features), which is what a tiny run can afford.
+Downstream = full fine-tuning as in the paper (eval/finetune.py: backbone + linear head, LRs ``FT_LRS``
+and the epoch chosen on val mAP, the same protocol for every arm) on a capped number of labelled xray
+train images (``eval.max_train``; the paper's setting is a small labelled target set: all 512 at tiny,
+1000 of 4000 at full), scored once by macro ROC-AUC on ``test`` (``eval/finetune/auc``). Epochs: 30 at
+tiny, 20 at full, fixed before any run: the medmae-thorax protocol, the one shown in this repository to
+learn at these sizes. The linear probe (``eval/linear/*``) and the scanner-shifted ``test_shift`` are
+reported, not claimed (the paper does not probe linearly).
 
-Claims (METHODS-1 #6): self-distillation further pretraining beats plain further pretraining downstream; and,
-as the sanity premise, further pretraining beats no further pretraining.
+Nothing is true by construction: further pretraining and self-distillation see the xray train images
+without labels; fine-tuning fits the labels on train, picks LR/epoch on val, and every arm is scored on
+the held-out ``test`` images under the same protocol.
+
+Claims (METHODS-1 #6: "fine-tune accuracy ordering SD > FP > direct"; the abstract: self-distillation
+further pretraining outperforms all the baselines):
+
+* primary ``sd-fpt beats direct fine-tune`` (sd-fpt > pretrained) and ``sd-fpt beats further pretraining``
+  (sd-fpt > fpt): together "beats all baselines"; greater, min_effect 0;
+* premise ``further pretraining helps`` (fpt > pretrained, fine-tune AUC). ``sd-fpt beats further
+  pretraining`` requires it: the paper's argument is that self-distillation keeps the *gain* of further
+  pretraining while avoiding its overfitting; if further pretraining does not help here, sd-fpt > fpt only
+  says sd-fpt moved the pretrained model less (the withdrawn linear-probe runs found fpt *below* no further
+  pretraining). ``sd-fpt beats direct fine-tune`` does not depend on it.
+
+Every claim has ``chance`` 0.5 (AUC). No margins: all claims are superiority claims with min_effect 0.
+Caveat: as in the paper, sd-fpt spends the fpt steps (for its teacher) plus its own; the claim is about
+this two-step procedure, not about equal compute. Not built: FP degrading with more steps, and the
+parameter-distance ||theta - theta_0|| (METHODS-1 #6).
 """
 
 from __future__ import annotations
 
+from pretrainlab.recipes.common import seeds
+
 NAME = "selfdistill-fpt"
 PAPER = "Self-Distillation for Further Pre-training of Transformers (arXiv 2209.02871)"
-CLAIMS = ["self-distillation further pretraining beats plain further pretraining on the downstream task",
-          "further pretraining beats no further pretraining"]
+CLAIMS = ["self-distillation further pretraining beats direct fine-tuning and further pretraining (primary)",
+          "further pretraining beats direct fine-tuning (premise)"]
 STATUS = "runs"
 
 SIZES = {
-    #        image px, model overrides, n_train, pretrain/fpt/sd steps, batch, lr, seeds
-    "tiny": (16, {"preset": "test", "patch_size": 4}, 512, (60, 60, 60), 32, 1.5e-3, 2),
+    #        image px, model overrides, n_train, pretrain/fpt/sd steps, batch, lr, labelled, fine-tune epochs
+    "tiny": (16, {"preset": "test", "patch_size": 4}, 512, (60, 60, 60), 32, 1.5e-3, 512, 30),
     "full": (32, {"preset": "test", "dim": 64, "depth": 6, "heads": 4, "patch_size": 4}, 4000, (600, 400, 400), 64,
-             1e-3, 3),
+             1e-3, 1000, 20),
 }
-METRIC = "eval/linear/auc"
+METRIC = "eval/finetune/auc"
+AUC_CHANCE = 0.5
+FT_LRS = [1e-3, 3e-4]
 
 
 def _world(kind: str, size: int, n_train: int) -> dict:
@@ -56,7 +81,7 @@ def _mae(size: str) -> dict:
 def experiment(size: str = "full") -> dict:
     if size not in SIZES:
         raise ValueError(f"{NAME}: unknown size '{size}'; choose one of {list(SIZES)}")
-    px, model, n_train, (pt_steps, fpt_steps, sd_steps), batch, lr, n_seeds = SIZES[size]
+    px, model, n_train, (pt_steps, fpt_steps, sd_steps), batch, lr, labelled, ft_epochs = SIZES[size]
     target = _world("xray", px, n_train)
 
     def train(steps: int) -> dict:
@@ -67,7 +92,8 @@ def experiment(size: str = "full") -> dict:
     base = {"name": NAME, "modality": "image",
             "data": {"world": _world("shapes", px, n_train), "augment": {"preset": "mae"}},
             "model": model, "objective": _mae(size), "train": train(pt_steps),
-            "eval": {"protocols": ["linear", "knn"], "world": target, "report": size == "full",
+            "eval": {"protocols": ["finetune", "linear"], "world": target, "report": size == "full",
+                     "max_train": labelled, "finetune_lrs": FT_LRS, "finetune_epochs": ft_epochs,
                      **({"linear_wd": [1e-4, 1e-2, 1e-1]} if size == "tiny" else {})}}
     on_target = {"data.world": target}
     pretrain = {"name": "pretrain"}
@@ -76,19 +102,21 @@ def experiment(size: str = "full") -> dict:
           "overrides": {**on_target, "train": train(sd_steps),
                         "objective": {**_mae(size), "name": "feature_distill", "distill_weight": 1.0}}}
     arms = {
-        "pretrained": {"description": "MAE on shapes only", "stages": [pretrain]},
+        "pretrained": {"description": "MAE on shapes only, then fine-tuned (direct fine-tune)", "stages": [pretrain]},
         "fpt": {"description": "+ MAE further pretraining on xray", "stages": [pretrain, fpt]},
         "sd-fpt": {"description": "+ self-distillation: student from the pretrained model, MAE + feature "
                                   "distillation to the fpt teacher", "stages": [pretrain, fpt, sd]},
     }
-    paper = "self-distillation further pretraining outperforms further pretraining on downstream tasks"
+    paper = "self-distillation further pretraining outperforms all baselines (direct fine-tuning, further pretraining)"
+    premise = "further pretraining helps"
     claims = [
-        {"name": "sd-fpt beats fpt (linear AUC)", "kind": "greater", "metric": METRIC, "arms": ["sd-fpt", "fpt"],
-         "paper": paper},
-        {"name": "sd-fpt beats fpt (linear mAP)", "kind": "greater", "metric": "eval/linear/mAP",
-         "arms": ["sd-fpt", "fpt"], "paper": paper},
-        {"name": "fpt beats no further pretraining", "kind": "greater", "metric": METRIC,
-         "arms": ["fpt", "pretrained"], "paper": "further pretraining on the target domain helps (premise)"},
+        {"name": "sd-fpt beats direct fine-tune", "kind": "greater", "metric": METRIC,
+         "arms": ["sd-fpt", "pretrained"], "chance": AUC_CHANCE, "role": "primary", "paper": paper},
+        {"name": "sd-fpt beats further pretraining", "kind": "greater", "metric": METRIC, "arms": ["sd-fpt", "fpt"],
+         "chance": AUC_CHANCE, "role": "primary", "requires": [premise], "paper": paper},
+        {"name": premise, "kind": "greater", "metric": METRIC, "arms": ["fpt", "pretrained"], "chance": AUC_CHANCE,
+         "role": "premise", "paper": "further pretraining on the target domain beats direct fine-tuning (FP > direct)"},
     ]
-    return {"name": f"{NAME}-{size}", "paper": PAPER, "base": base, "arms": arms, "seeds": list(range(n_seeds)),
-            "claims": claims, "metrics": [METRIC, "eval/linear/mAP", "eval/linear/test_shift/auc", "eval/knn/auc"]}
+    return {"name": f"{NAME}-{size}", "paper": PAPER, "base": base, "arms": arms, "seeds": seeds(size),
+            "claims": claims, "metrics": [METRIC, "eval/finetune/mAP", "eval/finetune/test_shift/auc",
+                                          "eval/linear/auc", "eval/linear/mAP"]}

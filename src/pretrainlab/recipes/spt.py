@@ -8,13 +8,23 @@ Here: D = the synthetic world's arithmetic domain, kept small (a few % of the wo
 large p repeats it many times); general = story, encyclopedia, dialog, code, qa. Arms p in {0 (the
 standard pretrain-then-finetune pipeline), 0.05, 0.2, 0.5}.
 
-Claims (METHODS-2 #38): SPT reaches a lower post-fine-tune domain loss than the standard pipeline and
-forgets less general ability; too large a p overfits D (domain loss rises again at large p: a U-shape).
+Claims (METHODS-2 #38; abstract: "SPT improves domain performance and preserves general capabilities
+after finetuning compared to standard pretraining"), pre-registered, all on the val split after
+fine-tuning (no arm trains on val documents), superiority at min_effect 0 (no margins):
+
+* primary **SPT lowers post-finetune domain loss** (``spt-p0.2`` below ``standard`` on
+  ``val/loss/arithmetic``) and **SPT forgets less general ability** (``spt-p0.2`` below ``standard``
+  on ``val/loss/general``);
+* secondary **too large p overfits** (``spt-p0.5`` above ``spt-p0.2`` on the domain loss: the rising
+  side of the paper's U-shape in p).
+
+Loss metrics only, so no chance level; no claim needs a premise.
 """
 
 from __future__ import annotations
 
 from pretrainlab.recipes import quickstart
+from pretrainlab.recipes.common import seeds
 
 NAME = "spt"
 PAPER = "The Finetuner's Fallacy: When to Pretrain with Your Finetuning Data"
@@ -26,16 +36,16 @@ GENERAL = ["story", "encyclopedia", "dialog", "code", "qa"]
 FRACTIONS = {"standard": 0.0, "spt-p0.05": 0.05, "spt-p0.2": 0.2, "spt-p0.5": 0.5}
 
 SIZES = {
-    #        n_docs, domain share of the world, pretrain steps, finetune steps, seeds
-    "tiny": (1000, 0.06, 80, 30, 2),
-    "full": (10000, 0.03, 300, 100, 3),
+    #        n_docs, domain share of the world, pretrain steps, finetune steps
+    "tiny": (1000, 0.06, 80, 30),
+    "full": (10000, 0.03, 300, 100),
 }
 
 
 def experiment(size: str = "full") -> dict:
     if size not in SIZES:
         raise ValueError(f"spt: unknown size '{size}'; choose one of {list(SIZES)}")
-    n_docs, share, pt_steps, ft_steps, n_seeds = SIZES[size]
+    n_docs, share, pt_steps, ft_steps = SIZES[size]
     base = quickstart.config(size)
     base["name"] = "spt"
     general_share = (1 - share) / len(GENERAL)
@@ -54,14 +64,14 @@ def experiment(size: str = "full") -> dict:
                      "stages": [pretrain, finetune]}
     claims = [
         {"name": "SPT lowers post-finetune domain loss", "kind": "less", "metric": f"val/loss/{DOMAIN}",
-         "arms": ["spt-p0.2", "standard"], "stage": "finetune",
+         "arms": ["spt-p0.2", "standard"], "stage": "finetune", "role": "primary",
          "paper": "SPT reaches lower domain loss after fine-tuning than pretrain-then-finetune at equal tokens"},
         {"name": "SPT forgets less general ability", "kind": "less", "metric": "val/loss/general",
-         "arms": ["spt-p0.2", "standard"], "stage": "finetune",
+         "arms": ["spt-p0.2", "standard"], "stage": "finetune", "role": "primary",
          "paper": "SPT reduces forgetting of general ability compared with fine-tuning alone"},
         {"name": "too large p overfits", "kind": "greater", "metric": f"val/loss/{DOMAIN}",
          "arms": ["spt-p0.5", "spt-p0.2"], "stage": "finetune",
          "paper": "too large a domain fraction overfits the repeated domain set (U-shaped curve in p)"},
     ]
-    return {"name": f"spt-{size}", "paper": PAPER, "base": base, "arms": arms, "seeds": list(range(n_seeds)),
+    return {"name": f"spt-{size}", "paper": PAPER, "base": base, "arms": arms, "seeds": seeds(size),
             "claims": claims, "metrics": [f"val/loss/{DOMAIN}", "val/loss/general"]}

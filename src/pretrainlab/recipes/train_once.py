@@ -13,18 +13,40 @@ stream (data/insertions.py, eval/probes.py). Five experiments here:
 Every arm measures every probe: a probe that is not inserted in an arm is measured anyway
 (``insert: false``), so ``clean`` is the control for every metric. Arms: ``clean``, ``all-in-one``
 (all five inserted) and ``only-<exp>`` (one inserted). The continual-pretraining dependence test (CPDT)
-branches from the clean run's final checkpoint and continues with experiment A's data (watermark)
-plus B's (canary) or with B's only, then compares B's metric.
+branches from the clean run's final checkpoint and continues with experiment A's data (watermark) plus
+B's (canary) (``cpdt-with-A``), with B's only (``cpdt-without-A``) or with none (``cpdt-neither``, the
+control that shows B's effect exists in the branch), then compares B's metric. Every metric is measured on
+held-out material: val loss on the validation split, each probe on its own items (those inserted in an
+arm are the experiment; the clean arm measures the same items without insertion).
 
-Claims and tolerances (equivalence: the paired-difference CI must lie inside +-tol):
+Claims (METHODS-1 #7; the abstract: many experiments run in one pretraining run with the model's
+performance barely affected, and the experiments do not interfere, which CPDT tests):
 
-* all-in-one val loss equals clean within 0.03 nats (tiny) / 0.02 (full): the paired (same seed) difference
-  must stay well inside seed noise -- the clean arm's seed-to-seed spread was 0.20 nats at tiny
-  (docs/recipes.md);
-* each experiment's metric equals its single-experiment run: exact match / attack success / acquired
-  fraction within 0.2 (a rate over 5-16 items moves in steps of 1/n; 0.2 is about one binomial SE),
-  canary exposure within 1 bit (of log2(101) = 6.7), watermark z within 1 (z is N(0,1) under the null);
-* CPDT: canary exposure with vs without the watermark data within 1 bit.
+* primary ``all-in-one keeps clean val loss``: equivalent (TOST), margin 0.03 nats (tiny) / 0.02 (full);
+* primary ``CPDT: watermark data leaves canary unchanged``: equivalent, canary x16 exposure with vs
+  without the watermark data, margin 1 bit; requires that both A's and B's effects exist in the branch;
+* secondary ``<exp>: all-in-one matches single run`` (5): equivalent, each experiment's effect metric in
+  the all-in-one run vs its single-experiment run; each requires its premise below.
+
+Premises (the review found "matches" that compared two null effects): ``<exp>: the effect exists in its
+single-experiment run``: only-<exp> exceeds clean (the same items, never inserted) by more than that
+claim's margin (``greater``, min_effect = margin); for knowledge on ``final_em`` (greedy exact match on
+the inserted facts at the end; clean's value is what the model answers without them; ``acquired`` is 0
+in clean by definition and can count lucky guesses). ``CPDT: B's effect exists in the branch``
+(cpdt-without-A > cpdt-neither on canary x16 exposure by > 1 bit) and ``CPDT: A's effect exists in the
+branch`` (cpdt-with-A > cpdt-without-A on watermark z by > 1). An effect no larger than the equivalence
+margin cannot tell "reproduced" from "absent", so each premise asks for more than the margin.
+
+Margins, declared with the recipe's first version and kept unchanged (moving them after the withdrawn
+results would be post hoc):
+
+* val loss 0.03 nats (tiny) / 0.02 (full): "within seed noise" -- at full about 4x the clean arm's
+  seed-to-seed SD (0.0045 nats in the withdrawn full runs, docs/recipes.md before c1c3d20); at tiny far
+  inside it (SD 0.20 nats there);
+* contamination exact match, backdoor attack success, knowledge acquired fraction (and final_em in its
+  premise): 0.2 (a rate over 5-16 items moves in steps of 1/n; 0.2 is about one binomial SE at p = 0.5);
+* canary exposure 1 bit (of log2(101) = 6.7 bits, i.e. a halving of the secret's rank); watermark z 1
+  (z is N(0, 1) under the null, so 1 is one null SD).
 """
 
 from __future__ import annotations
@@ -32,18 +54,19 @@ from __future__ import annotations
 import copy
 
 from pretrainlab.recipes import quickstart
+from pretrainlab.recipes.common import seeds
 
 NAME = "train-once"
 PAPER = "Train Once, Answer All: Many Pretraining Experiments for the Cost of One (arXiv 2509.23383)"
-CLAIMS = ["all-in-one keeps clean val loss", "each experiment's effect matches its single-experiment run",
-          "CPDT: no interaction between experiments"]
+CLAIMS = ["all-in-one keeps clean val loss (primary)", "CPDT: no interaction between experiments (primary)",
+          "each experiment's effect matches its single-experiment run (where the effect exists)"]
 STATUS = "runs"
 
 SIZES = {
-    # steps, cpdt continue steps, seeds, per-group sizes (contam, canary, backdoor, watermark, knowledge),
-    # knowledge check interval, val-loss tolerance, seq_len
-    "tiny": (40, 20, 2, (5, 3, 12, 12, 6), 10, 0.03, 64),
-    "full": (300, 100, 3, (10, 6, 32, 32, 16), 20, 0.02, 128),
+    # steps, cpdt continue steps, per-group sizes (contam, canary, backdoor, watermark, knowledge),
+    # knowledge check interval, val-loss margin, seq_len
+    "tiny": (40, 20, (5, 3, 12, 12, 6), 10, 0.03, 64),
+    "full": (300, 100, (10, 6, 32, 32, 16), 20, 0.02, 128),
 }
 EXPERIMENTS = ("contam", "canary", "backdoor", "watermark", "knowledge")
 CPDT_A, CPDT_B = "watermark", "canary"
@@ -51,8 +74,8 @@ CPDT_A, CPDT_B = "watermark", "canary"
 
 def probes(size: str, inserted: set[str]) -> list[dict]:
     """Every probe of the recipe; those in ``inserted`` put their data into the run, the others only measure."""
-    n = dict(zip(EXPERIMENTS, SIZES[size][3]))
-    every = SIZES[size][4]
+    n = dict(zip(EXPERIMENTS, SIZES[size][2]))
+    every = SIZES[size][3]
     specs = {
         "contam": {"kind": "contamination", "eval_set": "arithmetic", "repeats": [0, 1, 4, 16]},
         "canary": {"kind": "canary", "repeats": [0, 1, 4, 16]},
@@ -67,7 +90,7 @@ def probes(size: str, inserted: set[str]) -> list[dict]:
 def experiment(size: str = "full") -> dict:
     if size not in SIZES:
         raise ValueError(f"train-once: unknown size '{size}'; choose one of {list(SIZES)}")
-    steps, ct_steps, n_seeds, _, _, val_tol, seq_len = SIZES[size]
+    steps, ct_steps, _, _, val_margin, seq_len = SIZES[size]
     base = quickstart.config(size)
     base["name"] = "train-once"
     world = base["data"]["world"]
@@ -94,34 +117,47 @@ def experiment(size: str = "full") -> dict:
                            **cpdt({CPDT_A, CPDT_B})}
     arms["cpdt-without-A"] = {"description": f"continue the clean checkpoint with {CPDT_B} data only",
                               **cpdt({CPDT_B})}
+    arms["cpdt-neither"] = {"description": "continue the clean checkpoint with no insertions (CPDT control)",
+                            **cpdt(set())}
     effect = {"contam": ("eval/contamination/contam/x16", 0.2), "canary": ("eval/canary/canary/x16/exposure", 1.0),
               "backdoor": ("eval/backdoor/backdoor/asr", 0.2), "watermark": ("eval/watermark/watermark/z", 1.0),
               "knowledge": ("eval/knowledge/knowledge/acquired", 0.2)}
-    claims = [{"name": "all-in-one keeps clean val loss", "kind": "equivalent", "metric": "val/loss",
-               "arms": ["all-in-one", "clean"], "tolerance": val_tol,
-               "paper": "the all-in-one run's validation loss is within seed noise of the clean run"}]
-    for e, (metric, tol) in effect.items():
-        claims.append({"name": f"{e}: all-in-one matches single run", "kind": "equivalent", "metric": metric,
-                       "arms": ["all-in-one", f"only-{e}"], "tolerance": tol,
-                       "paper": "each experiment's effect in the all-in-one run matches its single-experiment run"})
-    claims += [
+    exists_metric = {**{e: m for e, (m, _) in effect.items()}, "knowledge": "eval/knowledge/knowledge/final_em"}
+
+    def exists(e: str) -> str:
+        return f"{e}: the effect exists in its single-experiment run"
+
+    premises = [{"name": exists(e), "kind": "greater", "metric": exists_metric[e], "arms": [f"only-{e}", "clean"],
+                 "min_effect": margin, "role": "premise",
+                 "paper": "the experiment replicates its effect (contamination, poisoning, memorization, ...)"}
+                for e, (_, margin) in effect.items()]
+    cpdt_b, cpdt_a = f"CPDT: {CPDT_B} effect exists in the branch", f"CPDT: {CPDT_A} effect exists in the branch"
+    premises += [
+        {"name": cpdt_b, "kind": "greater", "metric": effect[CPDT_B][0], "arms": ["cpdt-without-A", "cpdt-neither"],
+         "stage": "continue", "min_effect": effect[CPDT_B][1], "role": "premise",
+         "paper": "CPDT needs experiment B to have an effect in the continued run"},
+        {"name": cpdt_a, "kind": "greater", "metric": effect[CPDT_A][0], "arms": ["cpdt-with-A", "cpdt-without-A"],
+         "stage": "continue", "min_effect": effect[CPDT_A][1], "role": "premise",
+         "paper": "CPDT needs experiment A's data to do something in the continued run"},
+    ]
+    claims = premises + [
+        {"name": "all-in-one keeps clean val loss", "kind": "equivalent", "metric": "val/loss",
+         "arms": ["all-in-one", "clean"], "margin": val_margin, "role": "primary",
+         "paper": "the all-in-one run's validation loss is within seed noise of the clean run"},
         {"name": f"CPDT: {CPDT_A} data leaves {CPDT_B} unchanged", "kind": "equivalent",
          "metric": effect[CPDT_B][0], "arms": ["cpdt-with-A", "cpdt-without-A"], "stage": "continue",
-         "tolerance": effect[CPDT_B][1],
-         "paper": "continual pretraining dependence test: no significant interaction between experiments"},
-        {"name": "canaries are memorized", "kind": "greater", "metric": "eval/canary/canary/x16/exposure",
-         "arms": ["only-canary", "clean"], "paper": "canary exposure rises with repetitions"},
-        {"name": "contamination raises accuracy", "kind": "greater", "metric": "eval/contamination/contam/x16",
-         "arms": ["only-contam", "clean"], "paper": "contaminated items are answered better"},
-        {"name": "backdoor is planted", "kind": "greater", "metric": "eval/backdoor/backdoor/asr",
-         "arms": ["only-backdoor", "clean"], "paper": "poisoning: the trigger elicits the payload"},
-        {"name": "watermark is detectable", "kind": "greater", "metric": "eval/watermark/watermark/z",
-         "arms": ["only-watermark", "clean"], "paper": "the model's generations carry the watermark"},
+         "margin": effect[CPDT_B][1], "role": "primary", "requires": [cpdt_a, cpdt_b],
+         "paper": "continual pretraining dependence test: interactions between experiments are negligible"},
     ]
+    for e, (metric, margin) in effect.items():
+        claims.append({"name": f"{e}: all-in-one matches single run", "kind": "equivalent", "metric": metric,
+                       "arms": ["all-in-one", f"only-{e}"], "margin": margin, "requires": [exists(e)],
+                       "paper": "each experiment's effect in the all-in-one run matches its single-experiment run"})
     metrics = ["val/loss", "insertions/token_fraction", "eval/backdoor/backdoor/false_trigger",
                "eval/knowledge/knowledge/exposures", "eval/knowledge/knowledge/retention",
+               "eval/knowledge/knowledge/final_em",
                *[f"eval/contamination/contam/x{k}" for k in (0, 1, 4, 16)],
                *[f"eval/canary/canary/x{k}/exposure" for k in (0, 1, 4, 16)],
                *[f"eval/canary/canary/x{k}/extracted" for k in (0, 1, 4, 16)]]
     return {"name": f"train-once-{size}", "paper": PAPER, "base": base, "arms": arms,
-            "seeds": list(range(n_seeds)), "claims": claims, "metrics": metrics}
+            "seeds": seeds(size), "claims": claims, "metrics": metrics}

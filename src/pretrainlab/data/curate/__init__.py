@@ -15,6 +15,7 @@ Files:
     normalize.py, gopher_quality.py, gopher_repetition.py, c4.py, fineweb.py: rule steps.
     classifier.py: HashedLogReg (hashed n-grams + logistic regression in numpy).
     quality_classifier.py, toxicity.py, pii.py, decontaminate.py, simplify.py: more steps.
+    random_drop.py: size-matched random drops (the data-loss control of a filter).
     exact_dedup.py, minhash_dedup.py: global dedup steps (MinHash needs the ``dedup`` extra).
     pipeline.py: PipelineConfig, STEPS registry, validation. runner.py: phases, resume, curate.
     report.py: JSON/Markdown report with precision/recall. default_pipeline.yaml: the example.

@@ -28,12 +28,13 @@ from pretrainlab.data.curate.minhash_dedup import MinHashDedup
 from pretrainlab.data.curate.normalize import Normalize
 from pretrainlab.data.curate.pii import Pii
 from pretrainlab.data.curate.quality_classifier import QualityClassifier
+from pretrainlab.data.curate.random_drop import RandomDrop
 from pretrainlab.data.curate.simplify import Simplify
 from pretrainlab.data.curate.toxicity import Toxicity
 
 STEPS: dict[str, type[Step]] = {cls.name: cls for cls in (
     Normalize, GopherQuality, GopherRepetition, C4, FineWeb, QualityClassifier, Toxicity, Pii,
-    Decontaminate, Simplify, ExactDedup, MinHashDedup)}
+    Decontaminate, Simplify, RandomDrop, ExactDedup, MinHashDedup)}
 """Every step by its config name."""
 
 

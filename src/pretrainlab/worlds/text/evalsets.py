@@ -16,7 +16,9 @@
   in training. ``last_train_answer`` is the employer in the last train year and ``changed`` says
   whether the true answer differs from it (drift, ``drift_rate``); 5 choices include both.
   The prompt format never appears in training.
-* ``parallel_<name>`` for each configured language (``langdocs.parallel_eval``).
+* ``parallel_<name>`` for each configured language (``langdocs.parallel_eval``), and
+  ``fact_qa_<name>`` / ``word_problems_<name>`` (QA and held-out-template arithmetic word problems in
+  the language, ``langevals.py``).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from __future__ import annotations
 from .domains import arithmetic, code
 from .facts import N_CHOICES, QA_ATTRS, Fact, choices, qa_answer, qa_prompt
 from .langdocs import parallel_eval
+from .langevals import language_eval_sets
 from .seeding import derive_seed, make_rng
 
 MAX_TRIES_PER_ITEM = 500
@@ -35,6 +38,7 @@ def build_eval_sets(world) -> dict[str, list[dict]]:
             "code_exec": code_exec(world), "temporal_qa": temporal_qa(world)}
     for name, lang in world.knobs.languages.items():
         sets[f"parallel_{name}"] = parallel_eval(world, lang)
+    sets.update(language_eval_sets(world, sets["fact_qa"]))
     return sets
 
 

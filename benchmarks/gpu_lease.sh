@@ -11,7 +11,8 @@
 #
 # Writes to $OUT: vision.tgz.part-NN (`cat` them and untar: each recipe's experiment directory and log, minus
 # world caches, optimizer states, and the weights of experiments that finished),
-# gpu_bench.json / gpu_bench.log (from gpu.sh), lease.log (this script's timeline).
+# gpu_bench.json / gpu_bench.log (from gpu.sh), lease.log (this script's timeline), verdicts/<recipe>-<size>.json
+# for every experiment that finished (copy into docs/verdicts/).
 # Same interpreter rule as gpu.sh: $PYTHON, else .venv/bin/python, else python3 -- the first that imports torch.
 set -uo pipefail
 
@@ -55,7 +56,12 @@ for p in "${pids[@]}"; do
     wait "${p%%:*}"; rc=$?; name="${p##*:}"; dir="$LEASE_DIR/$name-$SIZE"
     say "end $name rc=$rc (124: cut off at ${VISION_S}s; finished runs are kept)"
     # a finished experiment needs no weights to come back; an unfinished one keeps them for its later stages
-    [[ -f "$dir/report.md" ]] && rm -rf "$dir"/runs/*/checkpoints
+    if [[ -f "$dir/report.md" ]]; then
+        rm -rf "$dir"/runs/*/checkpoints
+        # the verdict file for docs/verdicts/ (copy it there after the lease; `pretrainlab verdicts render`)
+        "$PY" -m pretrainlab.cli verdicts archive "$dir" --recipe "$name" --size "$SIZE" --dest "$OUT/verdicts" \
+            --notes "on the lent GPU, cut off at ${VISION_S}s" >> "$LOG" 2>&1
+    fi
 done
 nvidia-smi --query-gpu=memory.used,utilization.gpu --format=csv,noheader 2>/dev/null | sed 's/^/[gpu] /' >&2
 tar -C "$LEASE_DIR" --exclude='*/data/images' --exclude='optimizer.pt' --exclude='rng.pt' -cz . \

@@ -2,6 +2,7 @@
 
     pretrainlab run RECIPE_OR_YAML [--size tiny|full] [--out DIR] [--resume] [key=value ...]
     pretrainlab recipes
+    pretrainlab list [models|objectives|worlds|probes|protocols|modalities|recipes|steps]
     pretrainlab reproduce RECIPE [--size tiny|full] [--seeds N] [--out DIR]
     pretrainlab sweep RECIPE_OR_YAML --grid key=v1,v2 [--grid ...] [--seeds N]
     pretrainlab compare DIR [DIR ...] [--md FILE] [--plot FILE]
@@ -76,6 +77,37 @@ def cmd_recipes(args) -> int:
         table.add_column(col)
     for row in catalog_rows():
         table.add_row(*(str(row[k]) for k in ("n", "paper", "recipe", "claim", "status")))
+    out_console.print(table)
+    return 0
+
+
+def cmd_list(args) -> int:
+    import importlib
+
+    from rich.text import Text
+
+    from pretrainlab.registry import Registry
+
+    lists = Registry("list")  # `pretrainlab list KIND` -> "module:attribute" of the registry it prints
+    lists.add("models", "pretrainlab.models:MODELS", "model families and their size presets")
+    lists.add("objectives", "pretrainlab.objectives:OBJECTIVES", "what a run trains on (objective / objective.name)")
+    lists.add("worlds", "pretrainlab.worlds.registry:WORLDS", "synthetic worlds and readers of user images")
+    lists.add("probes", "pretrainlab.eval.probes:PROBES", "probe kinds: experiments inside one run (probes[].kind)")
+    lists.add("protocols", "pretrainlab.eval.protocols:PROTOCOLS", "transfer protocols of image runs (eval.protocols)")
+    lists.add("modalities", "pretrainlab.modalities:MODALITIES", "kinds of run (modality)")
+    lists.add("recipes", "pretrainlab.recipes:RECIPES", "paper recipes and quickstart (`pretrainlab recipes`: status)")
+    lists.add("steps", "pretrainlab.data.curate:STEPS", "curation steps (`pretrainlab data curate`)")
+    reg, title = lists, "pretrainlab list KIND"
+    if args.kind is not None:
+        module, _, attr = lists.get(args.kind).partition(":")
+        found = getattr(importlib.import_module(module), attr)
+        reg = found if isinstance(found, Registry) else Registry(args.kind, found)
+        title = f"{args.kind} ({len(reg)})"
+    table = Table(title=title)
+    table.add_column("name", no_wrap=True)
+    table.add_column("description")
+    for name, description in reg.rows():
+        table.add_row(Text(name), Text(description))
     out_console.print(table)
     return 0
 
@@ -195,7 +227,7 @@ def cmd_verdicts(args) -> int:
 
     if args.verdicts_cmd == "archive":
         path = verdicts.archive(Path(args.exp_dir), args.recipe, args.size, notes=args.notes,
-                                wall_minutes=args.wall_minutes)
+                                wall_minutes=args.wall_minutes, dest=Path(args.dest) if args.dest else verdicts.VERDICT_DIR)
         out_console.print(f"archived: {path}")
         return 0
     text = verdicts.DOC.read_text()
@@ -267,6 +299,9 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--resume", action="store_true", help="continue from the newest checkpoint in --out")
     r.set_defaults(fn=cmd_run)
     sub.add_parser("recipes", help="list seed papers and recipes").set_defaults(fn=cmd_recipes)
+    ls = sub.add_parser("list", help="registered models, objectives, worlds, probes, protocols, modalities, recipes")
+    ls.add_argument("kind", nargs="?", help="what to list (none: the kinds)")
+    ls.set_defaults(fn=cmd_list)
     rp = sub.add_parser("reproduce", help="run a paper recipe's experiment (arms x seeds) and check its claims")
     rp.add_argument("target", help="recipe name or an experiment YAML")
     rp.add_argument("overrides", nargs="*", help="experiment overrides, e.g. workers=1")
@@ -283,6 +318,7 @@ def build_parser() -> argparse.ArgumentParser:
     va.add_argument("--size", required=True, choices=["tiny", "full"])
     va.add_argument("--notes", default="", help="trust notes shown beside the verdict")
     va.add_argument("--wall-minutes", type=float, default=None, help="wall time of the experiment")
+    va.add_argument("--dest", default=None, help="folder of verdict files (default: the repository's docs/verdicts)")
     vr = vsub.add_parser("render", help="rebuild the generated blocks of docs/recipes.md from docs/verdicts")
     vr.add_argument("--check", action="store_true", help="exit 1 if docs/recipes.md is out of date instead of writing")
     vd.set_defaults(fn=cmd_verdicts)

@@ -25,11 +25,24 @@ from typing import Literal
 import numpy as np
 
 from pretrainlab.data.insertions import InsertionConfig
-from pretrainlab.eval import backdoor, watermark
+from pretrainlab.eval import backdoor, knowledge, memorization, qa, watermark
 from pretrainlab.eval.memorization import canary_metrics, make_canary
 from pretrainlab.eval.qa import exact_match
+from pretrainlab.registry import Registry
 
-KINDS = ("contamination", "canary", "backdoor", "watermark", "knowledge")
+PROBES: Registry = Registry("probe kind")
+"""Probe kinds (``ProbeConfig.kind``) -> the module that measures them; see the list above."""
+PROBES.add("contamination", qa, "Eval-set items inserted as prompt+answer text: greedy exact match per "
+           "repetition group (eval/contamination/<name>/x<k>).")
+PROBES.add("canary", memorization, "Random digit secrets after a fixed prefix (Secret Sharer): exposure and "
+           "extraction per repetition group (eval/canary/<name>/x<k>/...).")
+PROBES.add("backdoor", backdoor, "Trigger -> payload documents: attack success rate and false triggers on "
+           "held-out contexts (eval/backdoor/<name>/...).")
+PROBES.add("watermark", watermark, "Green-list-biased documents: z-score and green fraction of the model's "
+           "continuations (eval/watermark/<name>/...).")
+PROBES.add("knowledge", knowledge, "Test-people facts inserted dynamically until answered: "
+           "exposures to acquire, retention, final exact match (eval/knowledge/<name>/...).")
+KINDS = tuple(PROBES)
 
 
 @dataclass

@@ -1,5 +1,6 @@
-"""Objectives: one per file. Registry: name -> class."""
+"""Objectives: one per file. ``OBJECTIVES``: name -> class, a ``Registry("objective")``."""
 
+from pretrainlab.objectives import causal_lm
 from pretrainlab.objectives.causal_lm import CausalLM, causal_lm_loss
 from pretrainlab.objectives.contrastive import Contrastive
 from pretrainlab.objectives.dino import DINO
@@ -7,12 +8,22 @@ from pretrainlab.objectives.feature_distill import FeatureDistill
 from pretrainlab.objectives.look import LOOK
 from pretrainlab.objectives.mae import MAE
 from pretrainlab.objectives.supervised import Supervised
+from pretrainlab.registry import Registry, describe
 
-OBJECTIVES = {"causal_lm": CausalLM}
-# Vision objectives are nn.Modules built as OBJECTIVES[name](model, num_classes=..., multilabel=..., **params).
-VISION_OBJECTIVES = {"supervised": Supervised, "mae": MAE, "contrastive": Contrastive, "dino": DINO, "look": LOOK,
-                     "feature_distill": FeatureDistill}
-OBJECTIVES.update(VISION_OBJECTIVES)
+OBJECTIVES: Registry[type] = Registry("objective")
+OBJECTIVES.add("causal_lm", CausalLM, describe(causal_lm))  # the class docstring states the protocol only
+# Vision objectives are nn.Modules built as OBJECTIVES[name](model, num_classes=..., multilabel=..., **params);
+# without a class docstring each is described by its module's.
+OBJECTIVES.add("supervised", Supervised)
+OBJECTIVES.add("mae", MAE)
+OBJECTIVES.add("contrastive", Contrastive)
+OBJECTIVES.add("dino", DINO)
+OBJECTIVES.add("look", LOOK)
+OBJECTIVES.add("feature_distill", FeatureDistill, "Self-distillation further pretraining (Lee et al., ICLR 2023, "
+               "arXiv 2209.02871): MAE plus a feature-distillation term to a frozen further-pretrained teacher.")
+VISION_OBJECTIVES = {name: OBJECTIVES[name] for name in ("supervised", "mae", "contrastive", "dino", "look",
+                                                         "feature_distill")}
+"""The objectives an image run's ``objective.name`` may pick."""
 
 __all__ = ["OBJECTIVES", "VISION_OBJECTIVES", "CausalLM", "Contrastive", "DINO", "FeatureDistill", "LOOK", "MAE",
            "Supervised", "causal_lm_loss"]

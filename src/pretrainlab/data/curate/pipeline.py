@@ -10,7 +10,6 @@ before the runner opens a data file. ``EXAMPLE_PIPELINE`` is ``default_pipeline.
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import json
 from dataclasses import dataclass, field
@@ -31,11 +30,13 @@ from pretrainlab.data.curate.quality_classifier import QualityClassifier
 from pretrainlab.data.curate.random_drop import RandomDrop
 from pretrainlab.data.curate.simplify import Simplify
 from pretrainlab.data.curate.toxicity import Toxicity
+from pretrainlab.registry import Registry
 
-STEPS: dict[str, type[Step]] = {cls.name: cls for cls in (
-    Normalize, GopherQuality, GopherRepetition, C4, FineWeb, QualityClassifier, Toxicity, Pii,
-    Decontaminate, Simplify, RandomDrop, ExactDedup, MinHashDedup)}
+STEPS: Registry[type[Step]] = Registry("step")
 """Every step by its config name."""
+for _cls in (Normalize, GopherQuality, GopherRepetition, C4, FineWeb, QualityClassifier, Toxicity, Pii,
+             Decontaminate, Simplify, RandomDrop, ExactDedup, MinHashDedup):
+    STEPS.add(_cls.name, _cls)
 
 
 @dataclass
@@ -89,11 +90,7 @@ def parse_steps(entries: list[Any]) -> list[StepSpec]:
         if not isinstance(entry, dict) or "name" not in entry:
             raise ConfigError(f"{where}: expected {{name: STEP, ...params}}, got {entry!r}")
         name, params = entry["name"], {k: v for k, v in entry.items() if k != "name"}
-        if name not in STEPS:
-            close = difflib.get_close_matches(str(name), list(STEPS), n=1, cutoff=0.5)
-            hint = f"did you mean '{close[0]}'? " if close else ""
-            raise ConfigError(f"{where}: unknown step {name!r} ({hint}valid steps: "
-                              f"{', '.join(STEPS)})")
+        STEPS.get(name, where=where)  # unknown: did-you-mean and the valid steps
         try:
             from_dict(STEPS[name].Config, params, prefix=where)
         except ConfigError as e:

@@ -87,8 +87,8 @@ class TrainerArm:
 
     def run(self, steps: int) -> float:
         from pretrainlab.objectives.causal_lm import CausalLM
-        from pretrainlab.run_config import TrainConfig
         from pretrainlab.train.callbacks import MetricsLogger
+        from pretrainlab.train.config import TrainConfig
         from pretrainlab.train.loop import Trainer
 
         cfg = TrainConfig(steps=self.steps_done + steps, batch_size=self.data[0].shape[0], lr=1e-4, warmup_steps=0,

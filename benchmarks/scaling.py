@@ -125,8 +125,8 @@ def measure(size: str, seq_len: int, args) -> dict:
     from pretrainlab.models.decoder import PRESETS, Decoder, DecoderConfig
     from pretrainlab.objectives.causal_lm import CausalLM
     from pretrainlab.optim.adamw import build_adamw
-    from pretrainlab.run_config import TrainConfig
     from pretrainlab.train.callbacks import MetricsLogger
+    from pretrainlab.train.config import TrainConfig
     from pretrainlab.train.loop import Trainer
 
     if size not in PRESETS:

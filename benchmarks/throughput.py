@@ -25,8 +25,8 @@ import torch
 from pretrainlab.models.decoder import Decoder, DecoderConfig
 from pretrainlab.objectives.causal_lm import CausalLM, causal_lm_loss
 from pretrainlab.optim.adamw import build_adamw
-from pretrainlab.run_config import TrainConfig
 from pretrainlab.train.callbacks import MetricsLogger
+from pretrainlab.train.config import TrainConfig
 from pretrainlab.train.loop import Trainer
 
 SHAPE = dict(d_model=384, n_layers=6, n_heads=6, vocab_size=4096, seq_len=256, batch=8)

@@ -30,7 +30,7 @@ import torch
 from pretrainlab.models.vit import ViT, ViTConfig
 from pretrainlab.objectives.mae import MAE
 from pretrainlab.optim.adamw import build_adamw
-from pretrainlab.run_config import TrainConfig
+from pretrainlab.train.config import TrainConfig
 from pretrainlab.train.loop import Trainer
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))

@@ -1,7 +1,8 @@
 """The run config: data, model, objective, training and evaluation of one run (one seed of one arm).
 
 A recipe returns one of these (as a dict); YAML files and ``key=value`` overrides are merged on top, then
-the whole tree is validated (unknown keys name the closest valid key).
+the whole tree is validated (unknown keys name the closest valid key). ``TrainConfig`` lives in
+train/config.py (imported from here for one more release).
 """
 
 from __future__ import annotations
@@ -15,8 +16,7 @@ from pretrainlab.data.mixture import MixtureStage, OrderConfig
 from pretrainlab.data.tokenizer import TokenizerConfig
 from pretrainlab.eval.probes import ProbeConfig
 from pretrainlab.models.decoder import DecoderConfig
-from pretrainlab.optim.galore import GaLoreConfig
-from pretrainlab.optim.lowrank import LowRankConfig
+from pretrainlab.train.config import TrainConfig  # re-export, moved to train/config.py
 from pretrainlab.worlds.text import TextWorldConfig
 
 
@@ -111,79 +111,6 @@ class DataConfig:
                 raise ConfigError(f"data.weights: unknown sources {unknown}; valid: {sorted(known)}")
             if not any(w > 0 for w in self.weights.values()):
                 raise ConfigError("data.weights: at least one source needs a weight > 0")
-
-
-@dataclass
-class TrainConfig:
-    steps: int = 1000
-    batch_size: int = 16
-    """Sequences per optimizer step (global batch, split over grad_accum micro-batches)."""
-    grad_accum: int = 1
-    lr: float = 3e-3
-    min_lr_ratio: float = 0.1
-    schedule: Literal["constant", "linear", "cosine", "wsd"] = "cosine"
-    warmup_steps: int = 50
-    decay_frac: float = 0.2
-    """WSD only: fraction of steps in the final decay."""
-    weight_decay: float = 0.1
-    betas: tuple[float, float] = (0.9, 0.95)
-    grad_clip: float = 1.0
-    """Max global gradient norm (0 disables clipping)."""
-    dtype: Literal["auto", "fp32", "bf16"] = "auto"
-    """auto: bf16 autocast on CUDA and on CPUs with native bf16 (AVX512-BF16/AMX), else fp32."""
-    compile: bool = False
-    device: str = "auto"
-    distributed: Literal["ddp", "fsdp"] = "ddp"
-    """Under torchrun (WORLD_SIZE > 1): DistributedDataParallel or FSDP2 ``fully_shard``."""
-    activation_checkpointing: bool = False
-    """Recompute each block's activations in backward (less memory, ~30% more compute)."""
-    threads: int = 0
-    """CPU threads for torch (0: all cores)."""
-    log_every: int = 10
-    eval_every: int = 0
-    """Validation loss every N steps (0: only at the end)."""
-    ckpt_every: int = 0
-    """Checkpoint every N steps (0: only at the end)."""
-    keep_last: int = 2
-    max_bad_steps: int = 5
-    """NaN/inf guard: abort after this many non-finite steps in a row."""
-    init_from: str | None = None
-    """Continued pretraining: a run dir or checkpoint dir to start from."""
-    init_optimizer: bool = False
-    """With init_from: also load the optimizer state."""
-    grow: Literal["fpi", "aki", "stack", "fpi+stack", "aki+stack"] | None = None
-    """Model growth (bert2BERT, models/growth.py): build this run's larger ``model`` from the smaller model
-    of ``init_from``: ``fpi`` (width, function preserving), ``aki`` (width, new units from the next
-    layer), ``stack`` (depth), ``fpi+stack`` / ``aki+stack`` (width, then depth). null: init_from must
-    have this run's shape (plain continued pretraining)."""
-    grow_noise: float = 0.1
-    """With grow: spread of the random, zero-sum split of copied units' weights that breaks their symmetry
-    (function still preserved); 0 is the paper's equal split, under which copies never diverge."""
-    progress: bool = True
-    optimizer: Literal["adamw", "galore"] = "adamw"
-    """adamw, or GaLore (gradient low-rank projection of the block weights; settings in ``train.galore``)."""
-    galore: GaLoreConfig = field(default_factory=GaLoreConfig)
-    lowrank: LowRankConfig = field(default_factory=LowRankConfig)
-    """Low-rank block linears: ``{mode: lowrank|relora, rank, restart_every, ...}`` (optim/lowrank.py)."""
-
-    def validate(self) -> None:
-        if self.grow and self.init_optimizer:
-            raise ConfigError(f"train.grow={self.grow}: set train.init_optimizer=false (the grown model has new "
-                              "parameter shapes)")
-        if self.optimizer == "galore" and self.lowrank.mode != "none":
-            raise ConfigError("train.optimizer=galore projects full-rank weight gradients; "
-                              "set train.lowrank.mode=none or train.optimizer=adamw")
-        if self.batch_size % self.grad_accum:
-            raise ConfigError(f"train.batch_size={self.batch_size} must be divisible by "
-                              f"train.grad_accum={self.grad_accum}")
-        import os
-
-        world = int(os.environ.get("WORLD_SIZE", "1"))
-        if self.batch_size % (world * self.grad_accum):
-            raise ConfigError(f"train.batch_size={self.batch_size} must be divisible by WORLD_SIZE x grad_accum "
-                              f"= {world} x {self.grad_accum}")
-        if self.steps < 0:
-            raise ConfigError(f"train.steps must be >= 0 (0: evaluate train.init_from only), got {self.steps}")
 
 
 @dataclass

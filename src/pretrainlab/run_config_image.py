@@ -5,7 +5,7 @@
     data:   {world: {kind: shapes, size: 16, ...}, augment: {preset: mae}}
     model:  {family: vit, preset: test}            # any ViTConfig / ResNetConfig field beside ``family``
     objective: {name: mae, mask_ratio: 0.75}       # a VISION_OBJECTIVES name + its constructor arguments
-    train:  TrainConfig (the same as text runs)
+    train:  TrainConfig (train/config.py; the same as text runs)
     eval:   {protocols: [linear, knn, ncm], ...}
 
 ``run_config.build_run_config`` returns this class when ``modality`` is ``image``. ``model.image_size`` and
@@ -26,7 +26,7 @@ from pretrainlab.data.image_augment import AugmentConfig
 from pretrainlab.eval.knn import K, TEMPERATURE
 from pretrainlab.eval.linear_probe import WD_GRID
 from pretrainlab.models.lora import AdaptConfig
-from pretrainlab.run_config import TrainConfig
+from pretrainlab.train.config import TrainConfig
 from pretrainlab.worlds.image import ImageWorldConfig
 
 Protocol = Literal["linear", "knn", "ncm", "finetune", "multilabel", "class_incremental"]

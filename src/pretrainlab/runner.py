@@ -21,6 +21,8 @@ from pathlib import Path
 import torch
 from rich.console import Console
 
+from pretrainlab import checkpoint as ckpt
+from pretrainlab.checkpoint import TrainState, set_rng_state
 from pretrainlab.config import save_yaml
 from pretrainlab.data.insertions import InsertionPlan
 from pretrainlab.data.mixture import Mixture
@@ -34,23 +36,16 @@ from pretrainlab.objectives import OBJECTIVES
 from pretrainlab.optim import (apply_lowrank, build_adamw, build_galore_adamw, optimizer_state_bytes,
                                trainable_params, weights_optimizer_bytes)
 from pretrainlab.run_config import RunConfig
-from pretrainlab.train import checkpoint as ckpt
+from pretrainlab.runtime import pick_device, usable_cores  # pick_device: re-export, moved to runtime.py
 from pretrainlab.train.callbacks import Checkpointer, MetricsLogger, MixtureLogger, PeriodicEval, ProgressBar
 from pretrainlab.train.callbacks.dynamic_insertion import DynamicInsertion
 from pretrainlab.train.callbacks.lowrank_restarts import LowRankRestarts
-from pretrainlab.train.distributed import init_distributed, usable_cores, wrap_model
+from pretrainlab.train.distributed import init_distributed, wrap_model
 from pretrainlab.train.loop import Trainer, uses_bf16
-from pretrainlab.train.state import TrainState, set_rng_state
 
 
 class RunError(RuntimeError):
     """A run cannot start as asked (e.g. its directory holds another run); the message says what to do."""
-
-
-def pick_device(name: str) -> torch.device:
-    if name == "auto":
-        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    return torch.device(name)
 
 
 def build_model(cfg: RunConfig, vocab_size: int, device: torch.device) -> torch.nn.Module:

@@ -28,6 +28,8 @@ import torch
 from rich.console import Console
 from torch import nn
 
+from pretrainlab import checkpoint as ckpt
+from pretrainlab.checkpoint import TrainState, set_rng_state
 from pretrainlab.config import save_yaml
 from pretrainlab.data.image_augment import augment, normalize, resize, to_float
 from pretrainlab.eval import report
@@ -40,11 +42,9 @@ from pretrainlab.eval.ncm import ncm_eval
 from pretrainlab.models import MODELS
 from pretrainlab.models.lora import apply_adapt, load_weights
 from pretrainlab.run_config_image import ImageRunConfig, metric_key, model_config, objective_params
-from pretrainlab.train import checkpoint as ckpt
+from pretrainlab.runtime import usable_cores
 from pretrainlab.train.callbacks import Checkpointer, MetricsLogger, PeriodicEval, ProgressBar
-from pretrainlab.train.distributed import usable_cores
 from pretrainlab.train.loop import Trainer
-from pretrainlab.train.state import TrainState, set_rng_state
 from pretrainlab.worlds.image import build_image_world
 
 

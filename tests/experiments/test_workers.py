@@ -4,8 +4,8 @@ import os
 
 import pytest
 
+from pretrainlab import runtime
 from pretrainlab.experiments import executor
-from pretrainlab.train import distributed
 
 
 def test_usable_cores_follows_the_affinity_mask(monkeypatch):
@@ -13,7 +13,7 @@ def test_usable_cores_follows_the_affinity_mask(monkeypatch):
         pytest.skip("no affinity masks on this platform")
     monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1, 2})
     monkeypatch.setattr(os, "cpu_count", lambda: 64)
-    assert distributed.usable_cores() == 3
+    assert runtime.usable_cores() == 3
     assert executor.auto_workers(10) == (3, 1)  # <= 4 cores: one single-threaded worker per core
 
 

@@ -3,9 +3,8 @@
 import pytest
 import torch
 
+from pretrainlab.checkpoint import TrainState, save_checkpoint
 from pretrainlab.export.hf import export_hf
-from pretrainlab.train.checkpoint import save_checkpoint
-from pretrainlab.train.state import TrainState
 from tests.conftest import tiny_decoder
 
 transformers = pytest.importorskip("transformers")

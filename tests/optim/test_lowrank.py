@@ -135,7 +135,7 @@ def test_config_errors_name_the_key():
 
     with pytest.raises(ConfigError, match="train.lowrank.restart_every"):
         from_dict(LowRankConfig, {"restart_every": 5})
-    from pretrainlab.run_config import TrainConfig
+    from pretrainlab.train.config import TrainConfig
 
     with pytest.raises(ConfigError, match="train.optimizer=galore"):
         from_dict(TrainConfig, {"optimizer": "galore", "lowrank": {"mode": "lowrank"}})

@@ -8,9 +8,9 @@ import torch
 from pretrainlab.models.decoder import Decoder, DecoderConfig
 from pretrainlab.objectives.causal_lm import CausalLM
 from pretrainlab.optim import LowRankConfig, apply_lowrank, build_adamw
-from pretrainlab.run_config import TrainConfig
 from pretrainlab.train.callbacks.base import Callback
 from pretrainlab.train.callbacks.lowrank_restarts import LowRankRestarts
+from pretrainlab.train.config import TrainConfig
 from pretrainlab.train.loop import Trainer
 
 

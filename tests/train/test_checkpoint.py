@@ -1,8 +1,7 @@
 import torch
 
-from pretrainlab.train.checkpoint import (list_checkpoints, load_optimizer, load_state, load_weights,
-                                          resolve_checkpoint, save_checkpoint)
-from pretrainlab.train.state import TrainState
+from pretrainlab.checkpoint import (TrainState, list_checkpoints, load_optimizer, load_state, load_weights,
+                                    resolve_checkpoint, save_checkpoint)
 from tests.conftest import tiny_decoder
 
 

@@ -5,7 +5,7 @@ import torch
 
 from pretrainlab.objectives.causal_lm import CausalLM
 from pretrainlab.optim.adamw import build_adamw
-from pretrainlab.run_config import TrainConfig
+from pretrainlab.train.config import TrainConfig
 from pretrainlab.train.loop import NonFiniteLossError, Trainer
 from tests.conftest import tiny_decoder
 

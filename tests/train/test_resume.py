@@ -12,7 +12,7 @@ from pretrainlab.recipes import recipe_config
 from pretrainlab.run_config import build_run_config
 from pretrainlab.config import apply_overrides
 from pretrainlab.runner import execute
-from pretrainlab.train.checkpoint import list_checkpoints
+from pretrainlab.checkpoint import list_checkpoints
 
 N = 8
 OVERRIDES = [f"train.steps={2 * N}", f"train.ckpt_every={N}", "train.eval_every=0", "train.progress=false",

@@ -136,7 +136,7 @@ def load_backbone(ckpt_dir: str | Path, device: str | torch.device = "cpu"):
     from pretrainlab.config import from_dict
     from pretrainlab.models import MODELS
     from pretrainlab.models.lora import merge_lora_state_dict
-    from pretrainlab.train.checkpoint import read_model_config, resolve_checkpoint
+    from pretrainlab.checkpoint import read_model_config, resolve_checkpoint
 
     ckpt = resolve_checkpoint(ckpt_dir)
     mcfg = dict(read_model_config(ckpt))

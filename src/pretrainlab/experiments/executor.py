@@ -17,7 +17,7 @@ from pathlib import Path
 from rich.console import Console
 
 from pretrainlab.experiments.plan import Job, Plan
-from pretrainlab.train.distributed import usable_cores
+from pretrainlab.runtime import usable_cores
 
 
 class ExperimentError(RuntimeError):
@@ -36,7 +36,7 @@ def run_job(config: dict, run_dir: str, data_root: str, threads: int) -> dict:
     """Entry point of one run in a worker process (importable, so spawn and submitit can pickle it)."""
     from pretrainlab.run_config import build_run_config
     from pretrainlab.runner import execute
-    from pretrainlab.train.checkpoint import list_checkpoints
+    from pretrainlab.checkpoint import list_checkpoints
 
     run_dir_p = Path(run_dir)
     run_dir_p.mkdir(parents=True, exist_ok=True)

@@ -16,8 +16,8 @@ from pathlib import Path
 
 from safetensors.torch import save_file
 
+from pretrainlab.checkpoint import read_model_config, resolve_checkpoint
 from pretrainlab.data.tokenizer import EOS, PAD
-from pretrainlab.train.checkpoint import read_model_config, resolve_checkpoint
 
 
 def llama_config(mc: dict, eos_id: int, pad_id: int) -> dict:

@@ -75,7 +75,7 @@ def pipeline_flops(init_from: str | Path) -> float:
     that is not inside a run directory counts 0 (unknown history).
     """
     from pretrainlab.config import load_yaml
-    from pretrainlab.train.checkpoint import read_model_config, resolve_checkpoint
+    from pretrainlab.checkpoint import read_model_config, resolve_checkpoint
 
     ckpt = resolve_checkpoint(init_from)
     run_dir = ckpt.parent.parent

@@ -190,7 +190,7 @@ def load_grown(model: torch.nn.Module, ckpt: Path, method: str, seed: int = 0, n
     from safetensors.torch import load_file
     from torch.distributed.checkpoint.state_dict import StateDictOptions, set_model_state_dict
 
-    from pretrainlab.train.checkpoint import read_model_config
+    from pretrainlab.checkpoint import read_model_config
 
     fields = DecoderConfig.__dataclass_fields__
     small = DecoderConfig(**{k: v for k, v in read_model_config(ckpt).items() if k in fields})

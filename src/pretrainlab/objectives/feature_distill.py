@@ -36,7 +36,7 @@ def load_teacher(teacher: nn.Module, source: str) -> None:
     from safetensors.torch import load_file
 
     from pretrainlab.models.lora import load_weights
-    from pretrainlab.train.checkpoint import resolve_checkpoint
+    from pretrainlab.checkpoint import resolve_checkpoint
 
     try:
         ckpt = resolve_checkpoint(source)

@@ -30,7 +30,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from pretrainlab.config import ConfigError
-from pretrainlab.worlds.text.seeding import derive_seed
+from pretrainlab.seeding import derive_seed
 
 
 @dataclass

@@ -17,13 +17,7 @@ import torch
 import torch.distributed as dist
 from torch import nn
 
-
-def usable_cores() -> int:
-    """CPU cores this process may run on: its affinity mask (taskset, Slurm, cgroup cpusets), not the host's count."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except (AttributeError, OSError):  # macOS / Windows have no affinity mask
-        return os.cpu_count() or 1
+from pretrainlab.runtime import pick_device, usable_cores  # noqa: F401  usable_cores: re-export, moved to runtime.py
 
 
 @dataclass
@@ -57,8 +51,6 @@ def init_distributed(device_name: str) -> tuple[DistInfo, torch.device]:
     """Join the process group torchrun set up (WORLD_SIZE > 1); pick this rank's device."""
     world = int(os.environ.get("WORLD_SIZE", "1"))
     if world <= 1:
-        from pretrainlab.runner import pick_device
-
         return DistInfo(), pick_device(device_name)
     info = DistInfo(int(os.environ["RANK"]), world, int(os.environ.get("LOCAL_RANK", "0")))
     use_cuda = torch.cuda.is_available() and device_name in ("auto", "cuda")

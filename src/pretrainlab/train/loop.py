@@ -16,9 +16,10 @@ from dataclasses import dataclass, field
 import torch
 from torch import nn
 
+from pretrainlab.checkpoint import TrainState
 from pretrainlab.optim.schedules import lr_at
 from pretrainlab.train.callbacks.base import Callback
-from pretrainlab.train.state import TrainState
+from pretrainlab.train.config import TrainConfig
 
 
 def cpu_has_native_bf16() -> bool:
@@ -45,7 +46,7 @@ class Trainer:
     optimizer: torch.optim.Optimizer
     get_batch: Callable[[int, int], torch.Tensor]
     """(step, micro) -> batch on the right device."""
-    cfg: "TrainConfig"  # noqa: F821  (pretrainlab.run_config.TrainConfig)
+    cfg: TrainConfig
     device: torch.device
     state: TrainState = field(default_factory=TrainState)
     callbacks: list[Callback] = field(default_factory=list)

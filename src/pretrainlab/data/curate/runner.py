@@ -40,7 +40,7 @@ from pretrainlab.data.curate.pipeline import (PipelineConfig, StepSpec, build_st
                                               parse_steps, phases)
 from pretrainlab.data.curate.report import build_report, write_report
 from pretrainlab.data.readers import DataError, ReadStats, read_source
-from pretrainlab.train.distributed import usable_cores
+from pretrainlab.runtime import usable_cores
 
 GLOBAL_MARKER = "_global"
 SHARD_SUFFIXES = (".jsonl.gz", ".jsonl")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pretrainlab.checkpoint import save_checkpoint
 from pretrainlab.train.callbacks.base import Callback
-from pretrainlab.train.checkpoint import save_checkpoint
 
 
 class Checkpointer(Callback):

@@ -1,6 +1,6 @@
 """Helpers shared by the image worlds: seeded generators, smooth random fields, soft masks, resizing.
 
-Seeds come from ``worlds.text.seeding.derive_seed`` (blake2b over the parts), never ``hash()``, so an
+Seeds come from ``pretrainlab.seeding.derive_seed`` (blake2b over the parts), never ``hash()``, so an
 image is the same in every process. ``per_image_rng(seed, kind, split, i)`` makes image ``i`` of a
 split independent of how many images are drawn.
 """
@@ -11,7 +11,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from ..text.seeding import derive_seed
+from pretrainlab.seeding import derive_seed
 
 SPLIT_SALT = {"train": 0, "val": 1, "test": 2, "test_shift": 3}
 

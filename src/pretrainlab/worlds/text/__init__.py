@@ -13,7 +13,8 @@ Public interface::
     TextWorldConfig(noise_rate=0.1, toxicity_rate=0.03, pii_rate=0.02, dup_rate=0.03,
                     near_dup_rate=0.03, languages=("zorbish",), provenance_tags=True)
 
-Files: ``config`` (knobs), ``seeding`` (blake2b seeds), ``lexicon``/``names``/``vocab`` (words),
+Files: ``config`` (knobs), blake2b seeds from ``pretrainlab.seeding`` (``seeding`` here re-exports it for one
+release), ``lexicon``/``names``/``vocab`` (words),
 ``entities``/``populate`` (people, cities, companies and their timelines), ``facts`` (QA facts and
 people groups), ``plan`` (domain per doc, coverage cycles), ``domains/`` (one generator per domain),
 ``codeeval`` (the code-snippet interpreter), ``evalsets`` (incl. temporal_qa), ``world``, ``io``.

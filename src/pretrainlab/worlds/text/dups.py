@@ -27,7 +27,8 @@ import re
 from random import Random
 from typing import Sequence
 
-from .seeding import make_rng
+from pretrainlab.seeding import make_rng
+
 from .textops import is_protected, whitespace_tokens, words_of
 from .vocab import WORD_RE
 

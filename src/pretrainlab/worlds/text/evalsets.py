@@ -23,11 +23,12 @@
 
 from __future__ import annotations
 
+from pretrainlab.seeding import derive_seed, make_rng
+
 from .domains import arithmetic, code
 from .facts import N_CHOICES, QA_ATTRS, Fact, choices, qa_answer, qa_prompt
 from .langdocs import parallel_eval
 from .langevals import language_eval_sets
-from .seeding import derive_seed, make_rng
 
 MAX_TRIES_PER_ITEM = 500
 

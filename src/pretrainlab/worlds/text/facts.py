@@ -13,8 +13,9 @@ from __future__ import annotations
 
 from random import Random
 
+from pretrainlab.seeding import derive_seed, shuffled
+
 from .entities import Entities
-from .seeding import derive_seed, shuffled
 
 QA_ATTRS: tuple[str, ...] = ("birth_city", "birth_year", "school", "field", "first_employer")
 QUESTIONS: dict[str, str] = {

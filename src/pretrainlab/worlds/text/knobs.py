@@ -25,12 +25,13 @@ OOV word. Typos are the exception: they create arbitrary non-words on purpose.
 
 from __future__ import annotations
 
+from pretrainlab.seeding import cumulative, make_rng, pick_weighted
+
 from . import noise, pii, toxicity
 from .domains import PROSE_DOMAINS
 from .dups import dup_choice, jaccard, near_edit, root_of
 from .languages import FOREIGN_PHONOLOGY, Language, build_language
 from .rewrite import build_rewriter
-from .seeding import cumulative, make_rng, pick_weighted
 from .vocab import words_in
 
 FIXED_KNOB_WORDS = frozenset({"english", "src", "lang"})

@@ -17,9 +17,10 @@
 
 from __future__ import annotations
 
+from pretrainlab.seeding import make_rng
+
 from .domains import DOMAINS
 from .domains.common import DocContext, Draft
-from .seeding import make_rng
 from .textops import sentences
 
 SOURCE_DOMAINS = ("story", "encyclopedia")

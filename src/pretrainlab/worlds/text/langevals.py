@@ -20,10 +20,11 @@ the training documents use; for a language whose order rule moves the answer bef
 
 from __future__ import annotations
 
+from pretrainlab.seeding import make_rng
+
 from .domains import arithmetic
 from .facts import N_CHOICES
 from .lexicon import COUNT_NOUNS
-from .seeding import make_rng
 
 HELD_OUT_TEMPLATES = {
     "+": "In the morning {name} found {a} {things}. Later {name} received {b} more. What is the total? A:",

@@ -32,8 +32,9 @@ import re
 from dataclasses import dataclass, field
 from random import Random
 
+from pretrainlab.seeding import make_rng
+
 from . import lexicon
-from .seeding import make_rng
 from .textops import SPLIT_WORDS_RE, map_words, match_case, split_sentences
 
 ORDER_RULES: tuple[str, ...] = ("noun_adj", "reverse", "none")

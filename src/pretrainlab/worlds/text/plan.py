@@ -18,7 +18,7 @@ from array import array
 from random import Random
 from typing import Generic, Sequence, TypeVar
 
-from .seeding import make_rng, pick_weighted, shuffled
+from pretrainlab.seeding import make_rng, pick_weighted, shuffled
 
 T = TypeVar("T")
 

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from random import Random
 
+from pretrainlab.seeding import make_rng
+
 from .entities import City, Company, Entities, Person, School
 from .lexicon import COMPANY_SUFFIXES, FIELDS, REGIONS, SCHOOL_KINDS
 from .names import NamePools
-from .seeding import make_rng
 
 
 def build_entities(cfg, pools: NamePools) -> Entities:

@@ -41,10 +41,11 @@ from __future__ import annotations
 import re
 from typing import Callable, Protocol
 
+from pretrainlab.seeding import derive_seed
+
 from .domains import PROSE_DOMAINS
 from .lexicon import article
 from .noise import NAV_LINES, POLICY_LINES
-from .seeding import derive_seed
 from .textops import SPLIT_WORDS_RE, TERMINAL, is_protected, match_case, whitespace_tokens
 
 SHORT_LINE = 30  # FineWeb's short-line length

@@ -23,6 +23,8 @@ import hashlib
 import json
 from typing import Iterator
 
+from pretrainlab.seeding import cumulative, make_rng, pick_weighted
+
 from . import langdocs
 from .config import TextWorldConfig
 from .domains import DOMAIN_NAMES, DOMAINS, DocContext
@@ -33,7 +35,6 @@ from .languages import parse_spec
 from .names import make_pools
 from .plan import Cycle, SplitPlan, doc_rng
 from .populate import build_entities
-from .seeding import cumulative, make_rng, pick_weighted
 from .vocab import plan_vocab
 
 SPLITS = ("train", "val")

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from random import Random
 
+from pretrainlab.seeding import derive_seed
+
 from ..lexicon import COUNT_NOUNS
-from ..seeding import derive_seed
 from .common import DocContext, Draft
 
 RESERVED_MOD = 10

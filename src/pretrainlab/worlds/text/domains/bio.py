@@ -15,8 +15,9 @@ words and two Gopher stop words; they state no QA fact.
 
 from __future__ import annotations
 
+from pretrainlab.seeding import make_rng
+
 from ..lexicon import MONTHS
-from ..seeding import make_rng
 from .common import Draft, cap, cycler, n_stop_words, n_words, word_slots
 
 BIO_TEMPLATES: dict[str, tuple[str, ...]] = {

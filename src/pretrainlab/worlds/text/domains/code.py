@@ -17,8 +17,9 @@ from __future__ import annotations
 
 from random import Random
 
+from pretrainlab.seeding import derive_seed
+
 from ..codeeval import run
-from ..seeding import derive_seed
 from .common import DocContext, Draft
 
 RESERVED_MOD = 10

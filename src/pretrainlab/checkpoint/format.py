@@ -1,0 +1,151 @@
+"""Atomic, self-describing checkpoints.
+
+A checkpoint is a directory ``checkpoints/step_000200/`` holding::
+
+    model.safetensors      weights (safetensors; tied weights stored once)
+    model_config.json      resolved model config (family + fields)
+    tokenizer.json         the run's tokenizer
+    trainer_state.json     step, tokens, NaN-guard counters, timing
+    optimizer.pt           optimizer state keyed by parameter name (loads with weights_only=True)
+    rng.pt                 RNG states (weights_only loadable)
+    preprocessing.json     image runs: input size, interpolation, mean/std, bands (eval/features.py)
+
+It is written to ``step_000200.tmp`` and renamed into place, so a crash never leaves a half-written
+checkpoint that looks complete. Only the newest ``keep_last`` are kept.
+
+Weights and optimizer state are *full* (gathered) state dicts keyed by parameter name, taken with
+``torch.distributed.checkpoint.state_dict``: the same files come out of a plain, DDP or FSDP2 model,
+and load into any of them, so a run saved with N ranks resumes with M. Under torch.distributed every
+rank calls ``save_checkpoint`` (gathering is collective) and rank 0 writes.
+
+Moved here from ``train/checkpoint.py`` (which re-exports it for one release), so that models, objectives,
+eval and export read checkpoints without importing the training layer.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+from dataclasses import asdict
+from pathlib import Path
+
+import torch
+from safetensors.torch import load_file, save_file
+from torch.distributed.checkpoint.state_dict import (StateDictOptions, get_model_state_dict,
+                                                     get_optimizer_state_dict, set_model_state_dict,
+                                                     set_optimizer_state_dict)
+
+from pretrainlab.checkpoint.state import TrainState, rng_state
+
+STEP_DIR = re.compile(r"^step_(\d+)$")
+
+
+FULL = StateDictOptions(full_state_dict=True, cpu_offload=True)
+
+
+def _dedup_shared(sd: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
+    """Drop later names of tensors sharing storage (tied embeddings); safetensors stores each once."""
+    seen, out = set(), {}
+    for name, t in sd.items():
+        key = (t.untyped_storage().data_ptr(), t.storage_offset(), tuple(t.shape))
+        if key not in seen:
+            seen.add(key)
+            out[name] = t.contiguous()
+    return out
+
+
+def save_checkpoint(root: Path, model: torch.nn.Module, optimizer: torch.optim.Optimizer | None,
+                    state: TrainState, tokenizer_path: Path | None, keep_last: int = 2,
+                    is_main: bool = True, extra_files: dict[str, str] | None = None) -> Path:
+    """``extra_files``: name -> text written into the checkpoint too (e.g. image runs' preprocessing.json)."""
+    final = root / f"step_{state.step:06d}"
+    model_sd = get_model_state_dict(_unwrap(model), options=FULL)
+    optim_sd = get_optimizer_state_dict(_unwrap(model), optimizer, options=FULL) if optimizer else None
+    if not is_main:
+        return final
+    root.mkdir(parents=True, exist_ok=True)
+    tmp = root / f"step_{state.step:06d}.tmp"
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir()
+    save_file(_dedup_shared(model_sd), str(tmp / "model.safetensors"), metadata={"format": "pt"})
+    cfg = _inner(model).cfg
+    family = getattr(_inner(model), "family", "decoder")
+    (tmp / "model_config.json").write_text(json.dumps({"family": family, **asdict(cfg)}, indent=1))
+    for name, text in (extra_files or {}).items():
+        (tmp / name).write_text(text)
+    if tokenizer_path is not None and Path(tokenizer_path).exists():
+        shutil.copy(tokenizer_path, tmp / "tokenizer.json")
+    (tmp / "trainer_state.json").write_text(json.dumps(state.to_json(), indent=1))
+    if optim_sd is not None:
+        torch.save(optim_sd, tmp / "optimizer.pt")
+    torch.save(rng_state(), tmp / "rng.pt")
+    if final.exists():
+        shutil.rmtree(final)
+    os.replace(tmp, final)
+    _prune(root, keep_last)
+    return final
+
+
+def _unwrap(model: torch.nn.Module) -> torch.nn.Module:
+    """Strip torch.compile's wrapper (DDP/FSDP stay: the state-dict API handles them)."""
+    return getattr(model, "_orig_mod", model)
+
+
+def _inner(model: torch.nn.Module) -> torch.nn.Module:
+    """The bare model under compile/DDP wrappers (FSDP2 shards in place, so it is the model itself)."""
+    model = _unwrap(model)
+    return getattr(model, "module", model)
+
+
+def _prune(root: Path, keep_last: int) -> None:
+    ckpts = list_checkpoints(root)
+    for old in ckpts[:-keep_last] if keep_last > 0 else []:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def list_checkpoints(root: Path) -> list[Path]:
+    """Complete checkpoints under ``root``, oldest first (``.tmp`` leftovers are ignored)."""
+    if not root.exists():
+        return []
+    found = [p for p in root.iterdir() if p.is_dir() and STEP_DIR.match(p.name)]
+    return sorted(found, key=lambda p: int(STEP_DIR.match(p.name).group(1)))
+
+
+def resolve_checkpoint(path: str | Path) -> Path:
+    """A checkpoint dir, or the newest checkpoint of a run dir."""
+    path = Path(path)
+    if (path / "model.safetensors").exists():
+        return path
+    ckpts = list_checkpoints(path / "checkpoints")
+    if not ckpts:
+        raise FileNotFoundError(f"{path}: no checkpoint found (expected {path}/checkpoints/step_*/model.safetensors)")
+    return ckpts[-1]
+
+
+def read_model_config(ckpt: Path) -> dict:
+    return json.loads((ckpt / "model_config.json").read_text())
+
+
+def load_weights(model: torch.nn.Module, ckpt: Path) -> None:
+    """Load full weights into a plain, DDP or FSDP2 model (tied names are restored from their twin)."""
+    sd = load_file(str(ckpt / "model.safetensors"))
+    expected = get_model_state_dict(_unwrap(model), options=StateDictOptions(full_state_dict=True, cpu_offload=True))
+    if "lm_head.weight" in expected and "lm_head.weight" not in sd and "embed_tokens.weight" in sd:
+        sd["lm_head.weight"] = sd["embed_tokens.weight"]
+    missing, unexpected = sorted(set(expected) - set(sd)), sorted(set(sd) - set(expected))
+    if missing or unexpected:
+        raise ValueError(f"{ckpt}: checkpoint does not match the model (missing {missing}, unexpected {unexpected})")
+    set_model_state_dict(_unwrap(model), sd, options=StateDictOptions(full_state_dict=True))
+
+
+def load_optimizer(optimizer: torch.optim.Optimizer, ckpt: Path, model: torch.nn.Module) -> None:
+    osd = torch.load(ckpt / "optimizer.pt", weights_only=True, map_location="cpu")
+    set_optimizer_state_dict(_unwrap(model), optimizer, osd, options=StateDictOptions(full_state_dict=True))
+
+
+def load_state(ckpt: Path) -> tuple[TrainState, dict]:
+    state = TrainState.from_json(json.loads((ckpt / "trainer_state.json").read_text()))
+    rng = torch.load(ckpt / "rng.pt", weights_only=True)
+    return state, rng

@@ -110,3 +110,16 @@ def test_a_selection_picks_each_seeds_arm_on_the_other_seeds():
     with pytest.raises(Exception, match="unknown arm 'nope'"):
         from_dict(ExperimentConfig, {"name": "x", "base": {}, "arms": {"a": {}, "b": {}},
                                      "selections": {"t": {"arms": ["a", "nope"]}}}).validate()
+
+
+@pytest.mark.parametrize("v", verdicts.load(), ids=lambda v: f"{v['recipe']}-{v['size']}")
+def test_archived_verdicts_judge_the_current_recipe(v):
+    """A recipe whose claims or runs changed after its verdict was archived must be re-run (or the change
+    marked post hoc): the archived hashes must match what the recipe declares now."""
+    from pretrainlab.experiments.config import build_experiment
+    from pretrainlab.experiments.preregistration import claims_hash, runs_hash
+    from pretrainlab.recipes import recipe_experiment
+
+    exp = build_experiment(recipe_experiment(v["recipe"], v["size"]))
+    assert claims_hash(exp) == v["claims_hash"], f"{v['recipe']}: claims changed since the archived verdict"
+    assert runs_hash(exp) == v["runs_hash"], f"{v['recipe']}: run configs changed since the archived verdict"

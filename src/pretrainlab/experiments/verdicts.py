@@ -107,11 +107,11 @@ def verdict_section(v: dict) -> str:
     machine = v.get("machine") or {}
     wall = f", {v['wall_minutes']:.0f} min" if isinstance(v.get("wall_minutes"), (int, float)) else ""
     head = (f"### {v['recipe']}: {v['size']} ({len(v['seeds'])} seeds; commit `{commit[:8]}`; "
-            f"{machine.get('cores', '?')} cores {machine.get('gpu', 'CPU')}{wall}; {str(v.get('date', ''))[:10]})")
+            f"{machine.get('cores', '?')} cores, {machine.get('gpu', 'CPU')}{wall}; {str(v.get('date', ''))[:10]})")
     lines = [head, "", f"Status **{v['status']}**. Method: {v.get('method', '')}.", ""]
     if v.get("notes"):
         lines += [v["notes"], ""]
-    return "\n".join(lines) + _md_table(*claim_rows(v["claims"]))
+    return "\n".join(lines) + "\n" + _md_table(*claim_rows(v["claims"]))
 
 
 def catalog_table() -> str:

@@ -56,7 +56,7 @@ PAPER = ("AfriqueLLM: Data Mixing and Model Architecture in Continued Pre-traini
 CLAIMS = ["translated math beats HRL math for LRL math", "translated math helps LRL math",
           "HRL math helps LRL math", "code helps LRL math", "LRL-only gives the best LRL loss",
           "English replay keeps HRL"]
-STATUS = "runs"
+STATUS = "no signal"
 
 LANG = "zorbish"
 LRL = f"lang_{LANG}"

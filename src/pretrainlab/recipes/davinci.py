@@ -71,7 +71,7 @@ PAPER = "daVinci-LLM: Towards the Science of Pretraining (GAIR-NLP)"
 CLAIMS = ["deepest processing beats shallowest (primary)", "reasoning accuracy rises with processing depth",
           "stage-2 upweighting raises held-out reasoning accuracy",
           "balanced ratio beats the general-heavy extreme", "balanced ratio beats the reasoning-heavy extreme"]
-STATUS = "runs"
+STATUS = "inconclusive"
 
 PROSE = ["story", "encyclopedia", "dialog"]
 GENERAL = ["story", "encyclopedia", "dialog", "qa"]

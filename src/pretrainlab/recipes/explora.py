@@ -66,7 +66,7 @@ PAPER = ("ExPLoRA: Parameter-Efficient Extended Pre-Training to Adapt Vision Tra
 CLAIMS = ["ExPLoRA beats no extension, linear probe and fine-tune (primary)",
           "ExPLoRA not worse than full extended pretraining (requires: full extension helps)",
           "ExPLoRA trains fewer backbone parameters (sanity)"]
-STATUS = "runs"
+STATUS = "inconclusive"
 
 SIZES = {
     #        image px, model overrides, n_train, pretrain/extended steps, batch, lr, LoRA rank, fine-tune epochs

@@ -47,7 +47,7 @@ NAME = "look"
 PAPER = "Rethinking Supervised Pre-training for Better Downstream Transferring (LOOK, arXiv 2110.06014)"
 CLAIMS = ["LOOK beats CE on the sub-class linear probe (primary)", "LOOK beats CE on sub-class kNN",
           "similar upstream accuracy (premise)"]
-STATUS = "runs"
+STATUS = "not testable"
 
 SIZES = {
     #        size px, n_train, n_eval, steps, batch, k

@@ -54,7 +54,7 @@ NAME = "medmae-thorax"
 PAPER = "Delving into Masked Autoencoders for Multi-Label Thorax Disease Classification (arXiv 2210.12843)"
 CLAIMS = ["in-domain MAE > out-of-domain MAE > scratch (mean AUC; primary)", "in-domain MAE beats supervised transfer",
           "mask 0.9 >= 0.75, crop (0.5, 1) >= (0.2, 1)", "LLRD helps fine-tuning"]
-STATUS = "runs"
+STATUS = "inconclusive"
 
 SIZES = {
     #        n_train, labelled, n_eval, vit (dim, depth, heads), decoder (dim, depth, heads), steps, batch,

@@ -64,7 +64,7 @@ PAPER = ("Scalable Parameter and Memory Efficient Pretraining for LLM: Recent Al
          "Benchmarking (arXiv 2505.22922)")
 CLAIMS = ["refactorization beats GaLore (primary)", "tuned full-rank is best (primary)",
           "GaLore beats pure low-rank", "refactorization beats pure low-rank"]
-STATUS = "runs"
+STATUS = "does not hold"
 
 SIZES = {
     #        model overrides, seq_len, batch, steps, rank, restart/projector gap, re-warmup

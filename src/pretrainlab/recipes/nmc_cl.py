@@ -51,7 +51,7 @@ NAME = "nmc-cl"
 PAPER = "A Simple Baseline that Questions the Use of Pretrained-Models in Continual Learning (Janson et al., 2022)"
 CLAIMS = ["NMC beats sequential fine-tuning (primary)", "NMC beats a sequential linear head (primary)",
           "NMC forgets less than sequential fine-tuning", "NMC not worse than the joint linear probe by > 0.10"]
-STATUS = "runs"
+STATUS = "inconclusive"
 
 SIZES = {
     #        size px, n_train, n_eval, pretrain steps, batch, tasks, epochs per task

@@ -76,7 +76,7 @@ CLAIMS = ["temporal misalignment hurts eval-year performance (primary)",
           "toxicity filter lowers toxic likelihood beyond data loss (primary)",
           "inverse toxicity filter raises toxic likelihood", "quality filter helps QA",
           "dropping a broad domain hurts more than a narrow one"]
-STATUS = "runs"
+STATUS = "inconclusive"
 
 PROSE = ["story", "encyclopedia", "dialog"]
 DATED = ["encyclopedia", "dialog"]

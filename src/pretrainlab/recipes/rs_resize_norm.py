@@ -58,7 +58,7 @@ PAPER = ("Revisiting pre-trained remote sensing model benchmarks: resizing and n
          "(arXiv 2305.13456)")
 CLAIMS = ["resize + matched normalisation beats native/mismatched preprocessing (kNN; primary)",
           "resizing and normalisation each matter", "wrong preprocessing can fall below a random encoder"]
-STATUS = "runs"
+STATUS = "holds"
 
 SIZES = {
     #        n_train, n_eval_train, n_val, n_test, gsd factor, model preset, steps, batch, lr

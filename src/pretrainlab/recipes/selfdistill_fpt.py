@@ -54,7 +54,7 @@ NAME = "selfdistill-fpt"
 PAPER = "Self-Distillation for Further Pre-training of Transformers (arXiv 2209.02871)"
 CLAIMS = ["self-distillation further pretraining beats direct fine-tuning and further pretraining (primary)",
           "further pretraining beats direct fine-tuning (premise)"]
-STATUS = "runs"
+STATUS = "inconclusive"
 
 SIZES = {
     #        image px, model overrides, n_train, pretrain/fpt/sd steps, batch, lr, labelled, fine-tune epochs

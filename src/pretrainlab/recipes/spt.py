@@ -29,7 +29,7 @@ from pretrainlab.recipes.common import seeds
 NAME = "spt"
 PAPER = "The Finetuner's Fallacy: When to Pretrain with Your Finetuning Data"
 CLAIMS = ["SPT lowers post-finetune domain loss", "SPT forgets less general ability", "too large p overfits"]
-STATUS = "runs"
+STATUS = "partly holds"
 
 DOMAIN = "arithmetic"
 GENERAL = ["story", "encyclopedia", "dialog", "code", "qa"]

@@ -77,7 +77,7 @@ PAPER = ("Towards Effective and Efficient Continual Pre-training of Large Langua
          "(Llama-3-SynE, arXiv 2407.18743)")
 CLAIMS = ["2:8 replay keeps A near base", "synthetic QA raises QA in A", "synthetic QA raises QA in B",
           "B-only CPT forgets language A", "more replay forgets less", "2:8 replay lowers B loss"]
-STATUS = "runs"
+STATUS = "partly holds"
 
 LANG = "zorbish"
 A = ["story", "encyclopedia", "dialog"]

@@ -67,7 +67,7 @@ PAPER = "TinyHelen's First Curriculum (Yang, Kindratenko, Zhai; arXiv 2501.00522
 CLAIMS = ["leaner pretraining raises fact QA (primary)", "leaner pretraining lowers bpb on shared content (primary)",
           "same tokenizer: the leaner corpus lowers bpb on shared content",
           "easy->hard curriculum reaches the random-order loss with fewer FLOPs"]
-STATUS = "runs"
+STATUS = "inconclusive"
 
 SHARED = ["qa", "arithmetic", "code"]
 CHANCE = 0.2  # 5-way fact QA

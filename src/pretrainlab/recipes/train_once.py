@@ -60,7 +60,7 @@ NAME = "train-once"
 PAPER = "Train Once, Answer All: Many Pretraining Experiments for the Cost of One (arXiv 2509.23383)"
 CLAIMS = ["all-in-one keeps clean val loss (primary)", "CPDT: no interaction between experiments (primary)",
           "each experiment's effect matches its single-experiment run (where the effect exists)"]
-STATUS = "runs"
+STATUS = "inconclusive"
 
 SIZES = {
     # steps, cpdt continue steps, per-group sizes (contam, canary, backdoor, watermark, knowledge),

@@ -1,6 +1,7 @@
 """Execute one run end to end: data -> model -> train (one loop) -> evaluate -> report.
 
-Run directory::
+The pieces every modality shares (resume, optimizer, run statistics, summary.json and the report) are
+in ``run/``; this module keeps the text-specific parts. Run directory::
 
     config.yaml      fully resolved config
     data/            world JSONL, tokenizer.json, token store (see data/prepare.py)
@@ -13,7 +14,6 @@ Run directory::
 from __future__ import annotations
 
 import json
-import os
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -22,7 +22,6 @@ import torch
 from rich.console import Console
 
 from pretrainlab import checkpoint as ckpt
-from pretrainlab.checkpoint import TrainState, set_rng_state
 from pretrainlab.config import save_yaml
 from pretrainlab.data.insertions import InsertionPlan
 from pretrainlab.data.mixture import Mixture
@@ -33,8 +32,9 @@ from pretrainlab.models import MODELS
 from pretrainlab.models.flops import flops_metrics, flops_per_token, loss_target, pipeline_flops
 from pretrainlab.models.growth import load_grown
 from pretrainlab.objectives import OBJECTIVES
-from pretrainlab.optim import (apply_lowrank, build_adamw, build_galore_adamw, optimizer_state_bytes,
-                               trainable_params, weights_optimizer_bytes)
+from pretrainlab.optim import apply_lowrank, optimizer_state_bytes, trainable_params, weights_optimizer_bytes
+from pretrainlab.run import build_optimizer, finish, run_stats, start_state, trim_metrics
+from pretrainlab.run.resume import RunError  # re-export: moved to run/resume.py
 from pretrainlab.run_config import RunConfig
 from pretrainlab.runtime import pick_device, usable_cores  # pick_device: re-export, moved to runtime.py
 from pretrainlab.train.callbacks import Checkpointer, MetricsLogger, MixtureLogger, PeriodicEval, ProgressBar
@@ -44,10 +44,6 @@ from pretrainlab.train.distributed import init_distributed, wrap_model
 from pretrainlab.train.loop import Trainer, uses_bf16
 
 
-class RunError(RuntimeError):
-    """A run cannot start as asked (e.g. its directory holds another run); the message says what to do."""
-
-
 def build_model(cfg: RunConfig, vocab_size: int, device: torch.device) -> torch.nn.Module:
     cfg_cls, model_cls = MODELS["decoder"]
     mcfg = replace(cfg.model, vocab_size=vocab_size, max_seq_len=cfg.data.seq_len)
@@ -55,19 +51,9 @@ def build_model(cfg: RunConfig, vocab_size: int, device: torch.device) -> torch.
     return apply_lowrank(model_cls(mcfg), cfg.train.lowrank, cfg.seed).to(device)
 
 
-def _start_state(cfg: RunConfig, out: Path, resume: bool, model, optimizer, console: Console) -> TrainState:
-    existing = ckpt.list_checkpoints(out / "checkpoints")
-    if resume and existing:
-        last = existing[-1]
-        ckpt.load_weights(model, last)
-        ckpt.load_optimizer(optimizer, last, model)
-        state, rng = ckpt.load_state(last)
-        set_rng_state(rng)
-        console.print(f"resuming from {last} (step {state.step})")
-        return state
-    if existing and not resume:
-        raise RunError(f"{out} already holds a run (checkpoints up to {existing[-1].name}); "
-                       "pass --resume to continue it, or choose another --out")
+def _init_from(cfg: RunConfig, model, optimizer, console: Console) -> None:
+    """A new text run's start (``start_state``'s ``fresh``): continued pretraining from ``train.init_from``,
+    grown to this run's model with ``train.grow``."""
     if cfg.train.grow and not cfg.train.init_from:
         raise RunError(f"train.grow={cfg.train.grow} needs train.init_from: the small model's run or checkpoint dir")
     if cfg.train.init_from:
@@ -79,17 +65,6 @@ def _start_state(cfg: RunConfig, out: Path, resume: bool, model, optimizer, cons
         if cfg.train.init_optimizer:
             ckpt.load_optimizer(optimizer, src, model)
         console.print(f"continued pretraining from {src}")
-    return TrainState()
-
-
-def _trim_metrics(path: Path, step: int) -> None:
-    """Drop log rows past the step we (re)start from, so a resumed log has no duplicates."""
-    if not path.exists():
-        return
-    keep = [line for line in path.read_text().splitlines() if line.strip() and json.loads(line)["step"] <= step]
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text("".join(line + "\n" for line in keep))
-    os.replace(tmp, path)
 
 
 def prepare_for(cfg: RunConfig, data_root: Path, console: Console) -> PreparedData:
@@ -132,13 +107,11 @@ def execute(cfg: RunConfig, out: str | Path, resume: bool = False, console: Cons
     model = build_model(cfg, data.tokenizer.vocab_size, device)
     model.activation_checkpointing = tc.activation_checkpointing
     wrapped = wrap_model(model, tc.distributed, info, device, bf16=uses_bf16(tc.dtype, device) and device.type == "cuda")
-    if tc.optimizer == "galore":
-        optimizer = build_galore_adamw(wrapped, tc.galore, tc.lr, tc.weight_decay, tc.betas)
-    else:
-        optimizer = build_adamw(wrapped, tc.lr, tc.weight_decay, tc.betas)
-    state = _start_state(cfg, out, resume, wrapped, optimizer, console)
+    optimizer = build_optimizer(wrapped, tc)
+    state = start_state(out, resume, wrapped, optimizer, console,
+                        fresh=lambda: _init_from(cfg, wrapped, optimizer, console))
     if info.is_main:
-        _trim_metrics(out / "metrics.jsonl", state.step)
+        trim_metrics(out / "metrics.jsonl", state.step)
     train_model = torch.compile(wrapped) if tc.compile else wrapped
 
     plan = None
@@ -199,18 +172,17 @@ def execute(cfg: RunConfig, out: str | Path, resume: bool = False, console: Cons
                                      trainer.tokens_per_step, trainer.state.tokens,
                                      loss_target(cfg.eval.loss_target, cfg.eval.loss_target_from, summary["val/loss"])))
     summary.update({
-        "name": cfg.name, "data_dir": str(data.root), "step": trainer.state.step, "tokens": trainer.state.tokens,
-        "train/loss": trainer.state.last_loss,
-        "train/tokens_per_s": trainer.state.tokens / max(trainer.state.train_time_s, 1e-9),
-        "train/skipped_steps": len(trainer.state.skipped_steps),
-        "wall_s": time.time() - t_start, "params": model.num_params(),
+        "name": cfg.name, "data_dir": str(data.root), **run_stats(trainer.state, t_start, "tokens"),
+        "params": model.num_params(),
         "params_non_embedding": model.num_params(non_embedding=True), "world_size": info.world_size,
         "params_trainable": trainable_params(model), "optim/state_bytes": optimizer_state_bytes(optimizer),
         "memory/weights_optim_bytes": weights_optimizer_bytes(model, optimizer),
     })
     if plan is not None:
         summary.update({"insertions/count": len(plan.placements()), "insertions/token_fraction": plan.token_fraction()})
-    finish(out, cfg, model, data, summary, write=info.is_main)
+    gens = generations(cfg, model, data)  # every rank samples; rank 0 writes
+    if info.is_main:
+        finish(out, summary, cfg.eval.report, gens)
     info.barrier()
     return summary
 
@@ -234,19 +206,10 @@ def evaluate(cfg: RunConfig, model, data: PreparedData, windows, autocast, conso
     return metrics
 
 
-def finish(out: Path, cfg: RunConfig, model, data: PreparedData, summary: dict, write: bool = True) -> None:
-    """Write summary.json (atomically), plots and the report (``write=False``: compute only, other ranks)."""
+def generations(cfg: RunConfig, model, data: PreparedData) -> list:
+    """Sampled continuations of the first ``eval.generations`` prompts (generations.json and the report)."""
     prompts = _gen_prompts(data)[: cfg.eval.generations]
-    gens = suite.sample_generations(model, data.tokenizer, prompts, cfg.eval.gen_tokens, cfg.seed) if prompts else []
-    if not write:
-        return
-    tmp = out / "summary.json.tmp"
-    tmp.write_text(json.dumps(summary, indent=1))
-    os.replace(tmp, out / "summary.json")
-    (out / "generations.json").write_text(json.dumps(gens, indent=1))
-    if cfg.eval.report:
-        plots = report.plot_curves(report.read_metrics(out / "metrics.jsonl"), out / "plots")
-        report.write_report(out, summary, (out / "config.yaml").read_text(), gens, plots)
+    return suite.sample_generations(model, data.tokenizer, prompts, cfg.eval.gen_tokens, cfg.seed) if prompts else []
 
 
 def _gen_prompts(data: PreparedData) -> list[str]:

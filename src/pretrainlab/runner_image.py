@@ -11,7 +11,8 @@ Run directory (as for text runs)::
 The batch at (step, micro) is a pure function of (seed, step, micro): image positions ``step * B + j`` walk
 seeded per-epoch permutations of the train split, each view is ``augment(x, seed, step, index, view)``
 (data/image_augment.py), then resized and normalised exactly as ``preprocessing.json`` records, so the
-probes see what the backbone was trained on. Trainer, checkpoints, resume and callbacks are the text path's.
+probes see what the backbone was trained on. Trainer, checkpoints, resume and callbacks are the text path's;
+resume, the optimizer, run statistics and summary.json / the report come from ``run/``.
 """
 
 from __future__ import annotations
@@ -29,10 +30,8 @@ from rich.console import Console
 from torch import nn
 
 from pretrainlab import checkpoint as ckpt
-from pretrainlab.checkpoint import TrainState, set_rng_state
 from pretrainlab.config import save_yaml
 from pretrainlab.data.image_augment import augment, normalize, resize, to_float
-from pretrainlab.eval import report
 from pretrainlab.eval.class_incremental import class_incremental
 from pretrainlab.eval.features import Preprocessing, extract_features
 from pretrainlab.eval.finetune import finetune
@@ -41,8 +40,9 @@ from pretrainlab.eval.linear_probe import linear_probe
 from pretrainlab.eval.ncm import ncm_eval
 from pretrainlab.models import MODELS
 from pretrainlab.models.lora import apply_adapt, load_weights
+from pretrainlab.run import build_optimizer, finish, run_stats, start_state, trim_metrics
 from pretrainlab.run_config_image import ImageRunConfig, metric_key, model_config, objective_params
-from pretrainlab.runtime import usable_cores
+from pretrainlab.runtime import pick_device, usable_cores
 from pretrainlab.train.callbacks import Checkpointer, MetricsLogger, PeriodicEval, ProgressBar
 from pretrainlab.train.loop import Trainer
 from pretrainlab.worlds.image import build_image_world
@@ -86,15 +86,6 @@ def build_task(cfg: ImageRunConfig, data, device: torch.device) -> tuple[ImageTa
     return ImageTask(backbone, objective, family).to(device), prep
 
 
-def build_optimizer(task: ImageTask, tc) -> torch.optim.AdamW:
-    """AdamW over backbone + objective-trainable parameters (never teachers); no decay on 1-D parameters."""
-    params = task.trainable_parameters()
-    groups = [{"params": [p for p in params if p.dim() >= 2], "weight_decay": tc.weight_decay},
-              {"params": [p for p in params if p.dim() < 2], "weight_decay": 0.0}]
-    fused = params[0].device.type == "cuda"
-    return torch.optim.AdamW(groups, lr=tc.lr, betas=tc.betas, **({"fused": True} if fused else {"foreach": True}))
-
-
 @lru_cache(maxsize=4)
 def _epoch_perm(seed: int, epoch: int, n: int) -> np.ndarray:
     return np.random.default_rng([seed, epoch]).permutation(n)
@@ -121,36 +112,11 @@ def make_get_batch(cfg: ImageRunConfig, split, prep: Preprocessing, n_views: int
     return get_batch
 
 
-class ImageCheckpointer(Checkpointer):
-    """The text Checkpointer, plus preprocessing.json in every checkpoint."""
-
-    def __init__(self, root: Path, every: int, keep_last: int, prep: Preprocessing):
-        super().__init__(root, every, keep_last, None)
-        self.prep = prep
-
-    def save(self, trainer) -> Path:
-        return ckpt.save_checkpoint(self.root, trainer.model, trainer.optimizer, trainer.state, None,
-                                    self.keep_last, extra_files={"preprocessing.json": self.prep.to_json()})
-
-
-def _start_state(cfg: ImageRunConfig, out: Path, resume: bool, task: ImageTask, optimizer, console) -> TrainState:
-    from pretrainlab.runner import RunError
-
-    existing = ckpt.list_checkpoints(out / "checkpoints")
-    if resume and existing:
-        ckpt.load_weights(task, existing[-1])
-        ckpt.load_optimizer(optimizer, existing[-1], task)
-        state, rng = ckpt.load_state(existing[-1])
-        set_rng_state(rng)
-        console.print(f"resuming from {existing[-1]} (step {state.step})")
-        return state
-    if existing:
-        raise RunError(f"{out} already holds a run (checkpoints up to {existing[-1].name}); "
-                       "pass --resume to continue it, or choose another --out")
+def _fresh(cfg: ImageRunConfig, task: ImageTask, optimizer, console) -> None:
+    """A new image run's start (``start_state``'s ``fresh``): weights from ``train.init_from`` if set."""
     if cfg.train.init_from:
         _init_from(task, optimizer, ckpt.resolve_checkpoint(cfg.train.init_from), cfg.train.init_optimizer)
         console.print(f"initialised from {cfg.train.init_from}")
-    return TrainState()
 
 
 def _init_from(task: ImageTask, optimizer, src: Path, with_optimizer: bool) -> None:
@@ -173,14 +139,6 @@ def _init_from(task: ImageTask, optimizer, src: Path, with_optimizer: bool) -> N
         task.objective.load_state_dict(obj, strict=False)
 
 
-def _trim_metrics(path: Path, step: int) -> None:
-    if path.exists():
-        keep = [ln for ln in path.read_text().splitlines() if ln.strip() and json.loads(ln)["step"] <= step]
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text("".join(ln + "\n" for ln in keep))
-        os.replace(tmp, path)
-
-
 def execute_image(cfg: ImageRunConfig, out: str | Path, resume: bool = False, console: Console | None = None,
                   extra_callbacks: list | None = None, data_root: str | Path | None = None) -> dict:
     """Run image config ``cfg`` into ``out`` and return the summary (``data_root``: shared world cache)."""
@@ -189,7 +147,7 @@ def execute_image(cfg: ImageRunConfig, out: str | Path, resume: bool = False, co
     if int(os.environ.get("WORLD_SIZE", "1")) > 1:
         raise NotImplementedError("image runs are single-process for now; run without torchrun")
     torch.set_num_threads(tc.threads or usable_cores())
-    device = torch.device(("cuda" if torch.cuda.is_available() else "cpu") if tc.device == "auto" else tc.device)
+    device = pick_device(tc.device)
     out.mkdir(parents=True, exist_ok=True)
     save_yaml(cfg, out / "config.yaml")
     cache = Path(data_root) if data_root else out / "data"
@@ -198,9 +156,9 @@ def execute_image(cfg: ImageRunConfig, out: str | Path, resume: bool = False, co
     task, prep = build_task(cfg, data, device)
     if cfg.adapt.active:
         apply_adapt(task.backbone, cfg.adapt)
-    optimizer = build_optimizer(task, tc)
-    state = _start_state(cfg, out, resume, task, optimizer, console)
-    _trim_metrics(out / "metrics.jsonl", state.step)
+    optimizer = build_optimizer(task, tc, task.trainable_parameters())  # never the teachers
+    state = start_state(out, resume, task, optimizer, console, fresh=lambda: _fresh(cfg, task, optimizer, console))
+    trim_metrics(out / "metrics.jsonl", state.step)
     eval_data = build_image_world(cfg.eval.world, cache) if cfg.eval.world else data
 
     logger = MetricsLogger(out / "metrics.jsonl", tc.log_every)
@@ -211,7 +169,8 @@ def execute_image(cfg: ImageRunConfig, out: str | Path, resume: bool = False, co
     trainer.callbacks = [
         logger,
         PeriodicEval(cfg.eval.knn_every, lambda: periodic_knn(cfg, task.backbone, prep, data, device), logger.write),
-        ImageCheckpointer(out / "checkpoints", tc.ckpt_every, tc.keep_last, prep),
+        Checkpointer(out / "checkpoints", tc.ckpt_every, tc.keep_last, None,
+                     extra_files={"preprocessing.json": prep.to_json()}),
         *(extra_callbacks or []),
     ]
     if tc.progress:
@@ -222,16 +181,12 @@ def execute_image(cfg: ImageRunConfig, out: str | Path, resume: bool = False, co
     with console.status("transfer evaluation"):
         summary = evaluate_image(cfg, task.backbone, prep, eval_data, device)
     logger.write({"step": trainer.state.step, **{k: v for k, v in summary.items() if k.startswith("eval/")}})
-    st = trainer.state
-    summary.update({"name": cfg.name, "data_dir": str(cache), "world": data.fingerprint, "step": st.step,
-                    "images": st.tokens, "train/loss": st.last_loss,
-                    "train/images_per_s": st.tokens / max(st.train_time_s, 1e-9),
-                    "train/skipped_steps": len(st.skipped_steps), "wall_s": time.time() - t_start,
-                    "params": task.backbone.num_params(),
+    summary.update({"name": cfg.name, "data_dir": str(cache), "world": data.fingerprint,
+                    **run_stats(trainer.state, t_start, "images"), "params": task.backbone.num_params(),
                     "params_trainable": sum(p.numel() for p in task.trainable_parameters()),
                     "params_trainable_backbone": sum(p.numel() for p in task.backbone.parameters()
                                                      if p.requires_grad)})
-    finish_image(out, cfg, summary)
+    finish(out, summary, cfg.eval.report)
     return summary
 
 
@@ -305,7 +260,7 @@ def eval_image_run(run_dir: str | Path, device: str = "auto") -> dict:
 
     run_dir = Path(run_dir)
     cfg = build_run_config(load_yaml(run_dir / "config.yaml"))
-    dev = torch.device(("cuda" if torch.cuda.is_available() else "cpu") if device == "auto" else device)
+    dev = pick_device(device)
     backbone, prep = load_backbone(run_dir, dev)
     summary = run_dir / "summary.json"
     cache = Path(json.loads(summary.read_text())["data_dir"]) if summary.exists() else run_dir / "data"
@@ -322,13 +277,3 @@ def flatten(protocol: str, result: dict, val_split: str = "val") -> dict:
         elif value is not None:
             out[f"eval/{protocol}/{key}"] = value
     return out
-
-
-def finish_image(out: Path, cfg: ImageRunConfig, summary: dict) -> None:
-    """summary.json (atomic), plots and report.md/html."""
-    tmp = out / "summary.json.tmp"
-    tmp.write_text(json.dumps(summary, indent=1))
-    os.replace(tmp, out / "summary.json")
-    if cfg.eval.report:
-        plots = report.plot_curves(report.read_metrics(out / "metrics.jsonl"), out / "plots")
-        report.write_report(out, summary, (out / "config.yaml").read_text(), [], plots)

@@ -1,4 +1,8 @@
-"""Saves an atomic checkpoint every ``every`` steps and at the end of training."""
+"""Saves an atomic checkpoint every ``every`` steps and at the end of training.
+
+``tokenizer_path``: copied into each checkpoint (text runs); ``extra_files``: name -> text written into each
+checkpoint too (image runs: ``preprocessing.json``), so a checkpoint describes its own inputs.
+"""
 
 from __future__ import annotations
 
@@ -9,14 +13,15 @@ from pretrainlab.train.callbacks.base import Callback
 
 
 class Checkpointer(Callback):
-    def __init__(self, root: Path, every: int, keep_last: int, tokenizer_path: Path | None, is_main: bool = True):
+    def __init__(self, root: Path, every: int, keep_last: int, tokenizer_path: Path | None, is_main: bool = True,
+                 extra_files: dict[str, str] | None = None):
         self.root, self.every, self.keep_last, self.tokenizer_path = Path(root), every, keep_last, tokenizer_path
-        self.is_main = is_main
+        self.is_main, self.extra_files = is_main, extra_files
 
     def save(self, trainer) -> Path:
         """Every rank gathers (collective under FSDP); rank 0 writes."""
         path = save_checkpoint(self.root, trainer.model, trainer.optimizer, trainer.state,
-                               self.tokenizer_path, self.keep_last, self.is_main)
+                               self.tokenizer_path, self.keep_last, self.is_main, self.extra_files)
         if trainer.dist is not None:
             trainer.dist.barrier()
         return path

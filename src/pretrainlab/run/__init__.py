@@ -1,0 +1,16 @@
+"""The run skeleton's shared pieces, one copy for every modality (issue 14, step 3).
+
+``resume.py``: where a run starts (``start_state``: resume from its newest checkpoint, refuse a used
+directory, or start fresh through the modality's hook) and ``trim_metrics``; ``RunError``.
+``optimizer.py``: ``build_optimizer`` from the ``train:`` section. ``summary.py``: ``run_stats`` (the
+trainer-state part of every summary) and ``finish`` (summary.json, generations, plots, report).
+
+runner.py (text) and runner_image.py (image) call these; the generic ``execute`` comes with the modality
+plug-ins (step 4). Imports train, optim, checkpoint and eval/report; nothing imports ``run`` from below.
+"""
+
+from pretrainlab.run.optimizer import build_optimizer
+from pretrainlab.run.resume import RunError, start_state, trim_metrics
+from pretrainlab.run.summary import finish, run_stats
+
+__all__ = ["RunError", "build_optimizer", "finish", "run_stats", "start_state", "trim_metrics"]

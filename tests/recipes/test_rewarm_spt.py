@@ -27,4 +27,3 @@ def test_claims_list_matches_the_claim_names(name):
     from pretrainlab.recipes import RECIPES
 
     assert RECIPES[name].CLAIMS == [c["name"] for c in recipe_experiment(name, "tiny")["claims"]]
-    assert RECIPES[name].STATUS == "runs"

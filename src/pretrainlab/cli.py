@@ -50,7 +50,7 @@ def resolve_config(target: str, size: str, overrides: list[str]):
 
 
 def cmd_run(args) -> int:
-    from pretrainlab.runner import execute
+    from pretrainlab.run.execute import execute
 
     cfg = resolve_config(args.target, args.size, args.overrides)
     out = Path(args.out or f"runs/{cfg.name}")
@@ -113,16 +113,9 @@ def cmd_list(args) -> int:
 
 
 def cmd_eval(args) -> int:
-    from pretrainlab.eval import suite
-    from pretrainlab.runner import evaluate, load_run
-    from pretrainlab.runner_image import eval_image_run, is_image_run
+    from pretrainlab.modalities import modality_of_run
 
-    if is_image_run(args.run_dir):
-        metrics = eval_image_run(args.run_dir, args.device)
-    else:
-        cfg, model, data = load_run(args.run_dir, args.device)
-        windows = suite.val_sets(data.store, cfg.data.seq_len, cfg.eval.val_tokens)
-        metrics = evaluate(cfg, model, data, windows, None, console)
+    metrics = modality_of_run(args.run_dir).evaluate_run(Path(args.run_dir), args.device, console)
     path = Path(args.run_dir) / "eval.json"
     path.write_text(json.dumps(metrics, indent=1))
     _print_summary(metrics, Path(args.run_dir))
@@ -131,7 +124,7 @@ def cmd_eval(args) -> int:
 
 def cmd_generate(args) -> int:
     from pretrainlab.eval.generate import generate
-    from pretrainlab.runner import load_run
+    from pretrainlab.modalities.text import load_run
 
     _, model, data = load_run(args.run_dir, args.device)
     tok = data.tokenizer

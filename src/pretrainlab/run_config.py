@@ -163,10 +163,14 @@ class RunConfig:
                                   "a group cannot share a source's name") + f"; sources: {sorted(sources)}")
 
 
-def build_run_config(data: dict) -> RunConfig:
-    """A RunConfig, or an ``ImageRunConfig`` (run_config_image.py) when ``modality: image``."""
-    if data.get("modality") == "image":
-        from pretrainlab.run_config_image import ImageRunConfig
+def build_run_config(data: dict):
+    """The ``Config`` of the run's modality (``modality``, default ``text``: a RunConfig; ``image``: an
+    ``ImageRunConfig``, run_config_image.py), picked in the ``MODALITIES`` registry."""
+    from dataclasses import fields
 
-        return from_dict(ImageRunConfig, data)
-    return from_dict(RunConfig, data)
+    from pretrainlab.modalities import MODALITIES
+
+    cls = MODALITIES.get(data.get("modality", "text"), where="modality").Config
+    if "modality" in data and "modality" not in {f.name for f in fields(cls)}:  # text: the default, no field
+        data = {k: v for k, v in data.items() if k != "modality"}
+    return from_dict(cls, data)

@@ -58,8 +58,9 @@ def _dedup_shared(sd: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
 
 def save_checkpoint(root: Path, model: torch.nn.Module, optimizer: torch.optim.Optimizer | None,
                     state: TrainState, tokenizer_path: Path | None, keep_last: int = 2,
-                    is_main: bool = True, extra_files: dict[str, str] | None = None) -> Path:
-    """``extra_files``: name -> text written into the checkpoint too (e.g. image runs' preprocessing.json)."""
+                    is_main: bool = True, extra_files: dict[str, str | Path] | None = None) -> Path:
+    """``extra_files``: name -> text written into the checkpoint too (e.g. image runs' preprocessing.json),
+    or a ``Path`` copied into it when it exists (e.g. text runs' tokenizer.json)."""
     final = root / f"step_{state.step:06d}"
     model_sd = get_model_state_dict(_unwrap(model), options=FULL)
     optim_sd = get_optimizer_state_dict(_unwrap(model), optimizer, options=FULL) if optimizer else None
@@ -73,8 +74,12 @@ def save_checkpoint(root: Path, model: torch.nn.Module, optimizer: torch.optim.O
     cfg = _inner(model).cfg
     family = getattr(_inner(model), "family", "decoder")
     (tmp / "model_config.json").write_text(json.dumps({"family": family, **asdict(cfg)}, indent=1))
-    for name, text in (extra_files or {}).items():
-        (tmp / name).write_text(text)
+    for name, content in (extra_files or {}).items():
+        if isinstance(content, Path):  # a file to copy (a text run's tokenizer.json), when it exists
+            if content.exists():
+                shutil.copy(content, tmp / name)
+        else:
+            (tmp / name).write_text(content)
     if tokenizer_path is not None and Path(tokenizer_path).exists():
         shutil.copy(tokenizer_path, tmp / "tokenizer.json")
     (tmp / "trainer_state.json").write_text(json.dumps(state.to_json(), indent=1))

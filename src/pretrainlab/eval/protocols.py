@@ -2,7 +2,7 @@
 
 Each entry is the function that runs the protocol on a frozen (or fine-tuned) backbone; its description is
 the summary of the protocol's module. The image run still dispatches on the name itself
-(``runner_image.evaluate_image``); this registry is what ``pretrainlab list protocols`` shows.
+(``modalities/image.evaluate_image``); this registry is what ``pretrainlab list protocols`` shows.
 """
 
 from __future__ import annotations

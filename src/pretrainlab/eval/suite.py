@@ -119,11 +119,14 @@ def sample_generations(model, tokenizer, prompts: list[str], n_tokens: int, seed
 
 
 def metric_names(cfg) -> set[str]:
-    """Every key a run with RunConfig ``cfg`` writes to summary.json (to validate claims up front)."""
-    if getattr(cfg, "modality", "text") == "image":
-        from pretrainlab.run_config_image import image_metric_names
+    """Old path (one more release) of ``pretrainlab.modalities.metric_names``: the run's modality answers."""
+    from pretrainlab.modalities import metric_names as names
 
-        return image_metric_names(cfg)
+    return names(cfg)
+
+
+def text_metric_names(cfg) -> set[str]:
+    """Every key a text run with RunConfig ``cfg`` writes to summary.json (to validate claims up front)."""
     sources = [s.name for s in cfg.data.sources]
     if cfg.data.world is not None:
         sources += list(cfg.data.world.source_weights())

@@ -279,7 +279,7 @@ def _apply(data: dict, overrides: dict) -> dict:
 
 
 def build_experiment(data: dict) -> ExperimentConfig:
-    from pretrainlab.eval.suite import metric_names
+    from pretrainlab.modalities import metric_names
 
     for i, c in enumerate(data.get("claims") or []):
         if isinstance(c, dict) and "tolerance" in c:

@@ -35,7 +35,7 @@ def auto_workers(n_jobs: int, cores: int | None = None) -> tuple[int, int]:
 def run_job(config: dict, run_dir: str, data_root: str, threads: int) -> dict:
     """Entry point of one run in a worker process (importable, so spawn and submitit can pickle it)."""
     from pretrainlab.run_config import build_run_config
-    from pretrainlab.runner import execute
+    from pretrainlab.run.execute import execute
     from pretrainlab.checkpoint import list_checkpoints
 
     run_dir_p = Path(run_dir)
@@ -50,26 +50,15 @@ def run_job(config: dict, run_dir: str, data_root: str, threads: int) -> dict:
 
 
 def prepare_datasets(plan: Plan, out: Path, console: Console) -> dict[str, str]:
-    """job key -> shared data root; each distinct data config is prepared once, in this process."""
-    from pretrainlab.data.prepare import data_fingerprint, prepare_data
+    """job key -> shared data root; each distinct data config is prepared once, in this process (the
+    run's modality decides where: text by data fingerprint, image one world cache)."""
+    from pretrainlab.modalities import modality_of
     from pretrainlab.run_config import build_run_config
 
     roots: dict[str, str] = {}
     for key, job in plan.jobs.items():
         cfg = build_run_config(job.config)
-        if getattr(cfg, "modality", "text") == "image":  # one world cache (keyed by fingerprint) for all runs
-            from pretrainlab.worlds.image import build_image_world
-
-            for world in filter(None, (cfg.data.world, cfg.eval.world)):
-                build_image_world(world, out / "data" / "images")
-            roots[key] = str(out / "data" / "images")
-            continue
-        dcfg = cfg.data
-        root = out / "data" / data_fingerprint(dcfg)
-        if not (root / "prepared.json").exists():
-            console.print(f"preparing data {root.name}")
-        prepare_data(dcfg, root, console)
-        roots[key] = str(root)
+        roots[key] = modality_of(cfg).shared_data(cfg, out / "data", console)
     return roots
 
 

@@ -1,18 +1,45 @@
-"""Modalities: ``MODALITIES``, a ``Registry("modality")`` of the kinds of run the project knows.
+"""Modalities: ``MODALITIES``, a ``Registry("modality")`` of the plug-ins the run skeleton runs.
 
-A plain list for now: each entry is its name with a description, and a run config still picks its
-modality with the top-level ``modality`` key (``run_config.build_run_config``). The ``Modality``
-plug-ins (docs: ARCHITECTURE.md, "Run skeleton and modalities") will replace the names here.
+A run config picks its modality with the top-level ``modality`` key (default ``text``);
+``run_config.build_run_config`` builds the plug-in's ``Config`` and run/execute.py asks the plug-in
+(``modality_of(cfg)``) everything that differs between kinds of run. The protocol is in base.py
+(``Modality``); docs/architecture.md, "How to add a modality", walks through a new one.
 """
 
 from __future__ import annotations
 
+from pretrainlab.modalities.base import Modality, RunContext
+from pretrainlab.modalities.image import ImageModality
+from pretrainlab.modalities.text import TextModality
 from pretrainlab.registry import Registry
 
-MODALITIES: Registry[str] = Registry("modality")
-MODALITIES.add("text", "text", "Language models on token stores: the synthetic text world or your files, curated, "
-               "tokenized and mixed; causal LM (the default modality).")
-MODALITIES.add("image", "image", "Image backbones (ViT, ResNet) on image worlds or your images; supervised and "
-               "self-supervised objectives, transfer protocols (modality: image).")
+MODALITIES: Registry[type] = Registry("modality")
+MODALITIES.add("text", TextModality)
+MODALITIES.add("image", ImageModality)
 
-__all__ = ["MODALITIES"]
+
+def modality_of(cfg) -> Modality:
+    """A fresh plug-in instance for a run config (the modality whose ``Config`` built it)."""
+    for cls in MODALITIES.values():
+        if type(cfg) is cls.Config:
+            return cls()
+    raise TypeError(f"{type(cfg).__name__} is no modality's config; registered: {MODALITIES.names()}")
+
+
+def modality_of_run(run_dir) -> Modality:
+    """The plug-in of a run directory (its config.yaml's ``modality``, default ``text``)."""
+    from pathlib import Path
+
+    from pretrainlab.config import load_yaml
+
+    path = Path(run_dir) / "config.yaml"
+    name = load_yaml(path).get("modality", "text") if path.exists() else "text"
+    return MODALITIES.get(name)()
+
+
+def metric_names(cfg) -> set[str]:
+    """Every key a run with config ``cfg`` writes to summary.json (claims are checked before anything runs)."""
+    return modality_of(cfg).metric_names(cfg)
+
+
+__all__ = ["MODALITIES", "Modality", "RunContext", "metric_names", "modality_of", "modality_of_run"]

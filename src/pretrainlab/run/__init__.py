@@ -5,8 +5,9 @@ directory, or start fresh through the modality's hook) and ``trim_metrics``; ``R
 ``optimizer.py``: ``build_optimizer`` from the ``train:`` section. ``summary.py``: ``run_stats`` (the
 trainer-state part of every summary) and ``finish`` (summary.json, generations, plots, report).
 
-runner.py (text) and runner_image.py (image) call these; the generic ``execute`` comes with the modality
-plug-ins (step 4). Imports train, optim, checkpoint and eval/report; nothing imports ``run`` from below.
+``execute.py``: ``execute(cfg, out, resume)``, the skeleton every modality runs through (imported as
+``pretrainlab.run.execute``, not from here: it imports the modality plug-ins, which import these pieces).
+Imports train, optim, checkpoint and eval/report; nothing imports ``run`` from below.
 """
 
 from pretrainlab.run.optimizer import build_optimizer

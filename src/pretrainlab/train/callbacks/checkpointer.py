@@ -14,7 +14,7 @@ from pretrainlab.train.callbacks.base import Callback
 
 class Checkpointer(Callback):
     def __init__(self, root: Path, every: int, keep_last: int, tokenizer_path: Path | None, is_main: bool = True,
-                 extra_files: dict[str, str] | None = None):
+                 extra_files: dict | None = None):
         self.root, self.every, self.keep_last, self.tokenizer_path = Path(root), every, keep_last, tokenizer_path
         self.is_main, self.extra_files = is_main, extra_files
 

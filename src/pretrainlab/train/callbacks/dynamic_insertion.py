@@ -20,6 +20,8 @@ from pretrainlab.train.callbacks.base import Callback
 
 
 class DynamicInsertion(Callback):
+    position = "last"  # run/execute.py: after the checkpointer and the caller's callbacks
+
     def __init__(self, tracker, model, ckpt_root: Path, ckpt_every: int, log_path: Path | None,
                  is_main: bool = True, start_step: int = 0):
         """``start_step`` > 0 (a resumed run): load that step's saved state now, before any batch is built

@@ -15,6 +15,8 @@ from pretrainlab.train.callbacks.base import Callback
 
 
 class LowRankRestarts(Callback):
+    position = "first"  # run/execute.py: restarts land before the logging and checkpointing of their step
+
     def __init__(self, cfg: LowRankConfig, seed: int):
         self.cfg, self.seed = cfg, seed
         self.restarts = 0

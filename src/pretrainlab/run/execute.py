@@ -1,0 +1,96 @@
+"""``execute(cfg, out, resume)``: one run end to end, for every modality. It knows no modality: the
+plug-in named by the config (``modalities/``, ``MODALITIES``) answers what differs.
+
+    prepare (rank 0 first) -> build the task -> wrap (DDP/FSDP) -> optimizer -> start state (resume or
+    fresh) -> batches, callbacks -> Trainer.fit -> evaluate -> summary.json, report
+
+Run directory::
+
+    config.yaml      fully resolved config
+    data/            the prepared data (unless ``data_root`` is given: experiments share one)
+    metrics.jsonl    one JSON object per log step (train) and per evaluation (val)
+    checkpoints/     step_<step>/ (atomic; newest ``train.keep_last`` kept; plus the modality's files)
+    summary.json     final flat metrics
+    plots/*.png, report.md, report.html
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import torch
+from rich.console import Console
+
+from pretrainlab.config import save_yaml
+from pretrainlab.modalities import modality_of
+from pretrainlab.modalities.base import RunContext
+from pretrainlab.run.optimizer import build_optimizer
+from pretrainlab.run.resume import start_state, trim_metrics
+from pretrainlab.run.summary import finish, run_stats
+from pretrainlab.runtime import usable_cores
+from pretrainlab.train.callbacks import Checkpointer, MetricsLogger, ProgressBar
+from pretrainlab.train.distributed import init_distributed, wrap_model
+from pretrainlab.train.loop import Trainer, uses_bf16
+
+
+def execute(cfg, out: str | Path, resume: bool = False, console: Console | None = None,
+            extra_callbacks: list | None = None, data_root: str | Path | None = None) -> dict:
+    """Run ``cfg`` into directory ``out`` and return the summary metrics.
+
+    ``data_root`` lets several runs share one prepared data directory (experiments do); by default the
+    data goes to ``out/data``. ``train.steps=0`` with ``train.init_from`` only evaluates the checkpoint.
+    """
+    mod = modality_of(cfg)
+    if not mod.distributed and int(os.environ.get("WORLD_SIZE", "1")) > 1:
+        raise NotImplementedError(f"{mod.name} runs are single-process for now; run without torchrun")
+    console = console or Console(stderr=True)
+    out, t_start, tc = Path(out), time.time(), cfg.train
+    torch.set_num_threads(tc.threads or usable_cores())
+    info, device = init_distributed(tc.device)
+    run = RunContext(cfg, out, console, device, info, Path(data_root) if data_root else out / "data")
+    if info.is_main:
+        out.mkdir(parents=True, exist_ok=True)
+        save_yaml(cfg, out / "config.yaml")
+        prepared = mod.prepare(cfg, run.data_root, console)
+    info.barrier()  # other ranks find the prepared data and only open it
+    if not info.is_main:
+        prepared = mod.prepare(cfg, run.data_root, console)
+
+    task = mod.build(cfg, prepared, device)
+    wrapped = wrap_model(task, tc.distributed, info, device, bf16=uses_bf16(tc.dtype, device) and device.type == "cuda")
+    params = task.trainable_parameters() if hasattr(task, "trainable_parameters") else None  # never a teacher
+    optimizer = build_optimizer(wrapped, tc, params)
+    run.state = start_state(out, resume, wrapped, optimizer, console,
+                            fresh=lambda: mod.start(cfg, prepared, wrapped, optimizer, console))
+    if info.is_main:
+        trim_metrics(out / "metrics.jsonl", run.state.step)
+    train_model = torch.compile(wrapped) if tc.compile else wrapped
+
+    get_batch = mod.batches(cfg, prepared, task, run)
+    logger = MetricsLogger(out / "metrics.jsonl", tc.log_every, flops=mod.flops(cfg, prepared, task))
+    run.write = logger.write if info.is_main else run.write
+    run.trainer = trainer = Trainer(model=train_model, objective=mod.loss(cfg, task), optimizer=optimizer,
+                                    get_batch=get_batch, cfg=tc, device=device, state=run.state,
+                                    tokens_per_step=mod.units_per_step(cfg), dist=info)
+    own = mod.callbacks(cfg, prepared, task, run)
+    at = {where: [c for c in own if getattr(c, "position", None) == where] for where in ("first", "last")}
+    head = ([ProgressBar(cfg.name)] if tc.progress else []) + [logger] if info.is_main else []
+    trainer.callbacks = [
+        *at["first"], *head, *(c for c in own if getattr(c, "position", None) not in ("first", "last")),
+        Checkpointer(out / "checkpoints", tc.ckpt_every, tc.keep_last, None, info.is_main,
+                     extra_files=mod.checkpoint_files(cfg, prepared, task)),
+        *(extra_callbacks or []), *at["last"],
+    ]
+    if run.state.step < tc.steps or tc.steps == 0:
+        trainer.fit()
+
+    summary = mod.evaluate(cfg, prepared, task, run)
+    summary.update({"name": cfg.name, **mod.provenance(cfg, prepared, run),
+                    **run_stats(trainer.state, t_start, mod.unit), **mod.facts(cfg, prepared, task, optimizer, run)})
+    samples = mod.samples(cfg, prepared, task)  # every rank samples; rank 0 writes
+    if info.is_main:
+        finish(out, summary, cfg.eval.report, samples)
+    info.barrier()
+    return summary

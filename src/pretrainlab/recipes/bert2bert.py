@@ -63,7 +63,7 @@ CLAIMS = ["AKI reaches scratch loss with fewer FLOPs (primary)",
           "bert2BERT (AKI + two-stage) reaches scratch loss with fewer FLOPs (primary)",
           "FPI reaches scratch loss with fewer FLOPs", "AKI faster than FPI", "two-stage AKI cheaper than AKI",
           "AKI beats stacking"]
-STATUS = "not testable"
+STATUS = "inconclusive"
 
 SMALL = {"d_model": 64, "n_layers": 2, "n_heads": 2, "ffn_hidden": 192}
 LARGE = {"d_model": 128, "n_layers": 4, "n_heads": 4, "ffn_hidden": 384}

@@ -21,8 +21,3 @@ from pretrainlab.modalities.image import (  # noqa: F401
 )
 from pretrainlab.run.execute import execute as execute_image  # noqa: F401
 
-
-def is_image_run(run_dir: str | Path) -> bool:
-    from pretrainlab.modalities import modality_of_run
-
-    return modality_of_run(run_dir).name == "image"

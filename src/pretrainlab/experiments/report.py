@@ -57,11 +57,8 @@ def _pair_text(kind: str, p: dict) -> str:
     level = p.get("ci_level", 0.95)
     text = f"{label}: {_num(p['diff_mean'], '+.4g')} [{_num(p['ci_low'])}, {_num(p['ci_high'])}]"
     text += f" ({level:.0%}, n={p['n']})"
-    extras = [f"p={_num(p.get('p'), '.2g')}" if is_number(p.get("p")) and math.isfinite(p.get("p")) else "",
-              f"d={_num(p.get('effect_size'), '.2g')}" if is_number(p.get("effect_size"))
-              and math.isfinite(p.get("effect_size")) else "",
-              f"MDE={_num(p.get('mde'), '.3g')}" if is_number(p.get("mde")) and math.isfinite(p.get("mde")) else ""]
-    extras = [e for e in extras if e]
+    extras = [f"{label}={_num(p.get(key), fmt)}" for label, key, fmt in
+              (("p", "p", ".2g"), ("d", "effect_size", ".2g"), ("MDE", "mde", ".3g")) if _num(p.get(key)) != "n/a"]
     return text + (f"; {', '.join(extras)}" if extras else "")
 
 

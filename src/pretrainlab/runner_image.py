@@ -3,8 +3,6 @@
 ``execute_image`` is run/execute.py's ``execute`` (every modality).
 """
 
-from pathlib import Path
-
 from pretrainlab.modalities.image import (  # noqa: F401
     ImageTask,
     _epoch_perm,

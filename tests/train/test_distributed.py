@@ -2,7 +2,9 @@
 checkpoint saved with 2 ranks resumes with 1 (issue #7).
 
 Tolerance: per-step training losses agree to 1e-4 relative. The ranks see exactly the same rows; the
-differences are float summation order in the gradient all-reduce, which grows slowly over steps.
+differences are float summation order in the gradient all-reduce, which grows slowly over steps. The runs
+are fp32 (``train.dtype=fp32``): on a CPU with native bf16, ``auto`` would pick bf16 autocast, whose rounding
+(~0.4%) depends on the micro-batch shape.
 """
 
 import json
@@ -24,7 +26,7 @@ from pretrainlab.runner import execute
 out, resume, steps, extra = sys.argv[1], sys.argv[2] == "1", int(sys.argv[3]), sys.argv[4:]
 cfg = build_run_config(apply_overrides(recipe_config("quickstart", "tiny"), [
     f"train.steps={steps}", "train.log_every=1", "train.ckpt_every=3", "train.keep_last=5", "train.threads=1",
-    "train.progress=false", "train.warmup_steps=2", "eval.fact_qa=false", "eval.arithmetic=false",
+    "train.progress=false", "train.warmup_steps=2", "train.dtype=fp32", "eval.fact_qa=false", "eval.arithmetic=false",
     "eval.generations=0", "eval.report=false", "eval.val_tokens=1024", *extra]))
 execute(cfg, out, resume=resume)
 """

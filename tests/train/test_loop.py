@@ -41,10 +41,11 @@ class Exploding(CausalLM):
     """Returns a NaN loss on chosen steps."""
 
     def __init__(self, bad_steps):
+        super().__init__()
         self.bad_steps, self.calls = set(bad_steps), 0
 
-    def __call__(self, model, batch):
-        loss, m = super().__call__(model, batch)
+    def forward(self, model, batch):
+        loss, m = super().forward(model, batch)
         self.calls += 1
         return (loss * float("nan") if self.calls - 1 in self.bad_steps else loss), m
 
@@ -100,3 +101,34 @@ def test_bf16_autocast_on_cpu_tracks_fp32():
     assert losses["bf16"][-1] < losses["bf16"][0]
     for a, b in zip(losses["fp32"], losses["bf16"]):
         assert b == pytest.approx(a, rel=0.03)
+
+
+class WithMetrics(CausalLM):
+    """Returns objective metrics: a per-step scalar, a tensor, and one named like a trainer key."""
+
+    def __init__(self):
+        super().__init__()
+        self.calls = 0
+
+    def forward(self, model, batch):
+        loss, m = super().forward(model, batch)
+        self.calls += 1
+        return loss, {**m, "aux": float(self.calls), "twice": loss.detach() * 2, "loss": 7.0, "vector": loss.new_ones(3)}
+
+
+def test_objective_metrics_are_logged(tmp_path):
+    import json
+
+    from pretrainlab.train.callbacks import MetricsLogger
+
+    cfg = TrainConfig(steps=4, batch_size=8, grad_accum=2, progress=False, warmup_steps=0, dtype="fp32")
+    tr = _trainer(cfg, lambda s, m: BATCH[m * 4:(m + 1) * 4], WithMetrics())
+    tr.callbacks = [MetricsLogger(tmp_path / "m.jsonl", every=2)]
+    tr.fit()
+    rows = [json.loads(x) for x in (tmp_path / "m.jsonl").read_text().splitlines()]
+    assert [r["step"] for r in rows] == [2, 4]
+    # calls 1..8, two micro-batches per step: step means 1.5, 3.5, 5.5, 7.5; window means 2.5 and 6.5
+    assert [r["train/aux"] for r in rows] == [2.5, 6.5]
+    assert all(r["train/twice"] == pytest.approx(2 * r["train/loss"], rel=1e-6) for r in rows)
+    assert all(r["train/objective/loss"] == 7.0 and r["train/loss"] != 7.0 for r in rows)
+    assert all("train/vector" not in r for r in rows)  # only scalars are logged

@@ -22,12 +22,12 @@ def causal_lm_loss(logits: torch.Tensor, targets: torch.Tensor, reduction: str =
     return F.cross_entropy(logits.float().flatten(0, 1), targets.flatten(), reduction=reduction)
 
 
-class CausalLM:
+class CausalLM(nn.Module):
     """Objective: batch -> (loss, metrics). Owns its batch->loss logic; the trainer stays generic."""
 
     name = "causal_lm"
 
-    def __call__(self, model: nn.Module, batch: torch.Tensor) -> tuple[torch.Tensor, dict[str, float]]:
+    def forward(self, model: nn.Module, batch: torch.Tensor) -> tuple[torch.Tensor, dict[str, float]]:
         inputs, targets = batch[:, :-1], batch[:, 1:]
         logits = model(inputs)
         token_loss = causal_lm_loss(logits, targets, reduction="none").view(targets.shape)  # (B, T)

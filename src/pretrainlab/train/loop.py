@@ -35,6 +35,13 @@ def uses_bf16(dtype: str, device: torch.device) -> bool:
     return device.type == "cuda" or (device.type == "cpu" and cpu_has_native_bf16())
 
 
+def _is_scalar(value) -> bool:
+    """A metric the trainer can log: a number or a one-element tensor."""
+    if torch.is_tensor(value):
+        return value.numel() == 1
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
 class NonFiniteLossError(RuntimeError):
     """Raised after ``max_bad_steps`` consecutive steps with a NaN/inf loss or gradient."""
 
@@ -79,15 +86,19 @@ class Trainer:
         for group in self.optimizer.param_groups:
             group["lr"] = lr
         loss_sum = torch.zeros((), device=self.device)
-        row_losses = []
+        row_losses, scalars = [], {}
         for micro in range(c.grad_accum):
             batch = self.get_batch(step, micro)
             with self._grad_sync(micro == c.grad_accum - 1), self.autocast():
                 loss, extra = self.objective(self.model, batch)
                 (loss / c.grad_accum).backward()
             loss_sum += loss.detach()
-            if "row_loss" in extra:
-                row_losses.append(extra["row_loss"])
+            for key, value in extra.items():
+                if key == "row_loss":
+                    row_losses.append(value)
+                elif _is_scalar(value):  # objective metrics: the micro-batch mean, logged as train/<key>
+                    v = value.detach().float() if torch.is_tensor(value) else torch.tensor(float(value))
+                    scalars[key] = scalars.get(key, 0.0) + v.reshape(()) / c.grad_accum
         params = [p for p in self.model.parameters() if p.grad is not None]
         if c.grad_clip > 0:
             grad_norm = torch.nn.utils.clip_grad_norm_(params, c.grad_clip)
@@ -110,6 +121,9 @@ class Trainer:
         out = {"step": step, "loss": loss_val, "lr": lr, "grad_norm": norm_val, "skipped": not finite}
         if row_losses:
             out["row_loss"] = torch.cat(row_losses)
+        if scalars:
+            values = torch.stack([v.to(self.device) for v in scalars.values()]).tolist()  # one sync
+            out["objective"] = dict(zip(scalars, values))
         return out
 
     def fit(self) -> TrainState:

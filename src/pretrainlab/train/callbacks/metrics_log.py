@@ -10,6 +10,19 @@ from pathlib import Path
 from pretrainlab.train.callbacks.base import Callback
 
 
+_RESERVED = {"loss", "lr", "grad_norm", "tokens", "tokens_per_s", "flops"}
+"""The trainer's own ``train/`` keys: an objective metric of the same name is logged as ``train/objective/<key>``."""
+
+
+def objective_means(window: list[dict]) -> dict[str, float]:
+    """``train/<key>``: the window mean of each scalar the objective returned (``(loss, metrics)``)."""
+    sums: dict[str, list[float]] = {}
+    for m in window:
+        for key, value in m.get("objective", {}).items():
+            sums.setdefault(key, []).append(value)
+    return {f"train/{'objective/' if k in _RESERVED else ''}{k}": sum(v) / len(v) for k, v in sums.items()}
+
+
 class MetricsLogger(Callback):
     def __init__(self, path: Path, every: int, flops: Callable[[int], float] | None = None):
         """``flops``: tokens trained so far -> cumulative training FLOPs, logged as ``train/flops``."""
@@ -37,5 +50,6 @@ class MetricsLogger(Callback):
                 "train/tokens_per_s": trainer.tokens_per_step / max(step_s, 1e-9),
                 "elapsed_s": round(time.time() - self.t_start, 3),
                 **({"train/flops": self.flops(trainer.state.tokens)} if self.flops else {}),
+                **objective_means(win),
             })
             self._window = []

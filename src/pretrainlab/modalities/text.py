@@ -6,9 +6,11 @@ batches from the ``Mixture`` (a pure function of seed, step, rank, micro). Task:
 carry tokenizer.json. Evaluation: eval/suite.py (val loss and bpb per source and group, unigram baseline,
 fact QA, arithmetic, toxic lines), probes, sampled generations.
 
-Still inside this plug-in rather than components of their own (issue 14): model growth and continued
-pretraining (``start``), low-rank restarts and insertion trackers (callbacks it returns), insertions and
-probes, first-eval, loss targets and FLOPs counting.
+Features are components the plug-in composes, each in its own file: continued pretraining and model
+growth (``models/growth.py``, in ``start``), low-rank factors and their restarts (``optim/lowrank.py``, a
+model transform and the ``LowRankRestarts`` callback; GaLore is an optimizer, ``run/optimizer.py``),
+insertions and probes (``eval/probe_set.py``: ``ProbeSet``), FLOPs counting and loss targets
+(``models/flops.py``: ``FlopsAccount``), the first periodic evaluation (``first_eval``).
 """
 
 from __future__ import annotations
@@ -22,13 +24,12 @@ import torch
 from rich.console import Console
 
 from pretrainlab import checkpoint as ckpt
-from pretrainlab.data.insertions import InsertionPlan
 from pretrainlab.data.mixture import Mixture
 from pretrainlab.data.prepare import PreparedData, load_prepared, prepare_data
 from pretrainlab.eval import report, suite
-from pretrainlab.eval.probes import knowledge_tracker, measure_probe, probe_groups, probe_insertions
+from pretrainlab.eval.probe_set import ProbeSet
 from pretrainlab.models import MODELS
-from pretrainlab.models.flops import flops_metrics, flops_per_token, loss_target, pipeline_flops
+from pretrainlab.models.flops import FlopsAccount
 from pretrainlab.models.growth import load_grown
 from pretrainlab.objectives import OBJECTIVES
 from pretrainlab.optim import apply_lowrank, optimizer_state_bytes, trainable_params, weights_optimizer_bytes
@@ -36,7 +37,6 @@ from pretrainlab.run.resume import RunError
 from pretrainlab.run_config import RunConfig
 from pretrainlab.runtime import pick_device
 from pretrainlab.train.callbacks import MixtureLogger, PeriodicEval
-from pretrainlab.train.callbacks.dynamic_insertion import DynamicInsertion
 from pretrainlab.train.callbacks.lowrank_restarts import LowRankRestarts
 
 
@@ -148,18 +148,12 @@ class TextModality:
 
     def batches(self, cfg: RunConfig, data: PreparedData, model, run):
         tc, info = cfg.train, run.info
-        self.plan = None
-        self.groups = [(p, probe_groups(p, data.eval_sets, cfg.seed, data.tokenizer)) for p in cfg.data.probes]
-        insertions = list(cfg.data.insertions) + [c for p, g in self.groups for c in probe_insertions(p, g)]
-        if insertions or self.groups:
-            self.plan = InsertionPlan(insertions, data.tokenizer, cfg.seed, tc.batch_size, cfg.data.seq_len, tc.steps)
-            if info.is_main:
-                self.plan.write_log(run.out / "insertions.jsonl")
+        self.probes = ProbeSet.build(cfg, data)
+        if info.is_main:
+            self.probes.write_log(run.out / "insertions.jsonl")
         self.mixture = Mixture(data.store, data.weights, cfg.data.seq_len, cfg.seed, stages=cfg.data.stages,
                                max_epochs=cfg.data.max_epochs, batch_size=tc.batch_size, total_steps=tc.steps,
-                               insertions=self.plan, order=cfg.data.order)
-        self.trackers = {p.name: knowledge_tracker(p, g, data.tokenizer, self.plan, cfg.seed)
-                         for p, g in self.groups if p.kind == "knowledge"}
+                               insertions=self.probes.plan, order=cfg.data.order)
         mixture, device = self.mixture, run.device
 
         def get_batch(step: int, m: int) -> torch.Tensor:
@@ -170,11 +164,9 @@ class TextModality:
         return get_batch
 
     def flops(self, cfg: RunConfig, data: PreparedData, model):
-        self.per_token = flops_per_token(model.cfg, cfg.data.seq_len)  # train/flops: whole pipeline (models/flops.py)
-        self.inherited = pipeline_flops(cfg.train.init_from) if cfg.train.init_from else 0.0
-        loss_target(cfg.eval.loss_target, cfg.eval.loss_target_from)  # fail now, not after training
-        per_token, inherited = self.per_token, self.inherited
-        return lambda tokens: inherited + per_token * tokens
+        self.flops_account = FlopsAccount(model.cfg, cfg.data.seq_len, cfg.train.init_from, cfg.eval.loss_target,
+                                          cfg.eval.loss_target_from)  # train/flops: the whole pipeline
+        return self.flops_account
 
     def loss(self, cfg: RunConfig, model):
         return OBJECTIVES[cfg.objective]()
@@ -183,13 +175,12 @@ class TextModality:
         return cfg.train.batch_size * cfg.data.seq_len
 
     def callbacks(self, cfg: RunConfig, data: PreparedData, model, run) -> list:
-        tc, out, info, write = cfg.train, run.out, run.info, run.write
+        tc, info, write = cfg.train, run.info, run.write
         windows, token_bytes, autocast = self.windows, data.tokenizer.token_bytes(), run.trainer.autocast
         cbs = [MixtureLogger(self.mixture, tc.batch_size, tc.log_every, write)] if info.is_main else []
         cbs.append(PeriodicEval(tc.eval_every, lambda: suite.loss_metrics(model, windows, token_bytes, autocast,
                                                                           cfg.eval.groups), write))
-        cbs += [DynamicInsertion(t, model, out / "checkpoints", tc.ckpt_every, out / "insertions.jsonl", info.is_main,
-                                 run.state.step) for t in self.trackers.values()]
+        cbs += self.probes.callbacks(model, run)
         if tc.lowrank.restart_every:
             cbs.append(LowRankRestarts(tc.lowrank, cfg.seed))
         if tc.grow and run.state.step == 0:  # the grown model's step-0 loss (FPI: the small model's)
@@ -204,17 +195,13 @@ class TextModality:
     def evaluate(self, cfg: RunConfig, data: PreparedData, model, run) -> dict:
         trainer = run.trainer
         summary = evaluate(cfg, model, data, self.windows, trainer.autocast, run.console)
-        for probe, probe_items in self.groups:
-            summary.update(measure_probe(probe, probe_items, model, data.tokenizer, cfg.seed,
-                                         self.trackers.get(probe.name)))
+        summary.update(self.probes.measure(model))
         if run.info.is_main:
             metrics = run.out / "metrics.jsonl"
             summary.update(first_eval(metrics))
             run.write({"step": trainer.state.step, **{k: v for k, v in summary.items() if k.startswith("val/")}})
-            summary.update(flops_metrics(report.read_metrics(metrics), self.inherited, self.per_token,
-                                         trainer.tokens_per_step, trainer.state.tokens,
-                                         loss_target(cfg.eval.loss_target, cfg.eval.loss_target_from,
-                                                     summary["val/loss"])))
+            summary.update(self.flops_account.summary(report.read_metrics(metrics), trainer.tokens_per_step,
+                                                      trainer.state.tokens, summary["val/loss"]))
         return summary
 
     def provenance(self, cfg: RunConfig, data: PreparedData, run) -> dict:
@@ -225,10 +212,7 @@ class TextModality:
                  "world_size": run.info.world_size, "params_trainable": trainable_params(model),
                  "optim/state_bytes": optimizer_state_bytes(optimizer),
                  "memory/weights_optim_bytes": weights_optimizer_bytes(model, optimizer)}
-        if self.plan is not None:
-            facts.update({"insertions/count": len(self.plan.placements()),
-                          "insertions/token_fraction": self.plan.token_fraction()})
-        return facts
+        return {**facts, **self.probes.facts()}
 
     def samples(self, cfg: RunConfig, data: PreparedData, model) -> list:
         return generations(cfg, model, data)  # every rank samples; rank 0 writes

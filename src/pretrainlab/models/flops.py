@@ -129,3 +129,27 @@ def flops_metrics(rows: list[dict], inherited: float, per_token: float, tokens_p
         if "grow/init_val/loss" in out:
             out["grow/init_gap_to_target"] = out["grow/init_val/loss"] - target
     return out
+
+
+class FlopsAccount:
+    """A run's FLOPs bookkeeping as one component: ``train/flops`` as training goes (``account(tokens)``,
+    for the metrics logger) and the summary's FLOPs and loss-target metrics (``summary``).
+
+    ``per_token`` is the model's training FLOPs per token at ``seq_len``; ``inherited`` the pipeline FLOPs of
+    ``init_from`` (``pipeline_flops``). A bad ``loss_target_from`` fails here, before any training.
+    """
+
+    def __init__(self, model_cfg: DecoderConfig, seq_len: int, init_from: str | None, target: float | None,
+                 target_from: str | None):
+        self.per_token = flops_per_token(model_cfg, seq_len)
+        self.inherited = pipeline_flops(init_from) if init_from else 0.0
+        self.target, self.target_from = target, target_from
+        loss_target(target, target_from)  # fail now, not after training
+
+    def __call__(self, tokens: int) -> float:
+        return self.inherited + self.per_token * tokens
+
+    def summary(self, rows: list[dict], tokens_per_step: int, tokens: int, val_loss: float) -> dict:
+        """``flops_metrics`` of the run's metrics rows, with the loss target resolved (``self``: ``val_loss``)."""
+        return flops_metrics(rows, self.inherited, self.per_token, tokens_per_step, tokens,
+                             loss_target(self.target, self.target_from, val_loss))

@@ -161,3 +161,39 @@ def test_list_kinds_and_unknown_kind(capsys):
     err = " ".join(captured.err.split())
     assert "unknown list 'modles' (did you mean 'models'?)" in err and "recipes" in err
     assert "Traceback" not in captured.err
+
+
+def test_choose_picks_a_class_and_checks_its_params():
+    from dataclasses import dataclass
+
+    reg = Registry("widget")
+
+    @reg.register("plain")
+    class Plain:
+        """Takes keyword parameters."""
+
+        def __init__(self, model, size: int = 1, colour: str = "red"):
+            self.size = size
+
+    @reg.register("configured")
+    class Configured:
+        """Has a Config dataclass."""
+
+        @dataclass
+        class Config:
+            depth: int = 2
+
+    assert reg.choose({"name": "plain", "size": 3}, where="w", skip=("model",)) == (Plain, {"size": 3})
+    assert reg.choose("plain", where="w") == (Plain, {})
+    cls, cfg = reg.choose({"kind": "configured", "depth": "4"}, where="w", key="kind")
+    assert cls is Configured and cfg == Configured.Config(depth=4)
+    with pytest.raises(ConfigError, match=r"unknown key 'w.colur' \(did you mean 'w.colour'\?\)"):
+        reg.choose({"name": "plain", "colur": "blue"}, where="w")
+    with pytest.raises(ConfigError, match="unknown key 'w.model'"):
+        reg.choose({"name": "plain", "model": 1}, where="w", skip=("model",))
+    with pytest.raises(ConfigError, match=r"w.name: unknown widget 'plian' \(did you mean 'plain'\?\)"):
+        reg.choose({"name": "plian"}, where="w")
+    with pytest.raises(ConfigError, match="w.name: missing; choose one of: plain, configured"):
+        reg.choose({"size": 1}, where="w")
+    with pytest.raises(ConfigError, match="unknown key 'w.dpeth'"):
+        reg.choose({"kind": "configured", "dpeth": 1}, where="w", key="kind")

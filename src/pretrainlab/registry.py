@@ -78,6 +78,29 @@ def unknown(name: Any, valid: list[str], kind: str, where: str = "") -> ConfigEr
     return ConfigError(f"{prefix}unknown {kind} '{text}'{hint}; {choices}")
 
 
+def check_params(obj: Any, params: Mapping[str, Any], where: str, skip: tuple[str, ...] = ()) -> Any:
+    """``params`` checked against what ``obj`` takes: its ``Config`` dataclass if it has one (returns the built
+    config), else its constructor's keyword parameters less ``skip`` (returns ``params`` as a dict). An
+    unknown key names ``<where>.<key>``, the closest valid one and every valid choice."""
+    from pretrainlab.config import from_dict
+
+    config = getattr(obj, "Config", None)
+    if config is not None and inspect.isclass(config):
+        return from_dict(config, dict(params), prefix=where)
+    target = obj.__init__ if inspect.isclass(obj) else obj
+    sig = inspect.signature(target)
+    if any(p.kind is p.VAR_KEYWORD for p in sig.parameters.values()):
+        return dict(params)
+    valid = [n for n, p in sig.parameters.items() if n not in ("self", *skip)
+             and p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)]
+    for key in params:
+        if key not in valid:
+            close = difflib.get_close_matches(str(key), valid, n=1)
+            hint = f" (did you mean '{where}.{close[0]}'?)" if close else ""
+            raise ConfigError(f"unknown key '{where}.{key}'{hint}; valid: {', '.join(valid) or 'none'}")
+    return dict(params)
+
+
 class Registry(Mapping[str, T], Generic[T]):
     """Names -> objects of one ``kind`` (e.g. ``"model"``), each with a one-line description.
 
@@ -126,6 +149,23 @@ class Registry(Mapping[str, T], Generic[T]):
         if default is not _MISSING:
             return default
         raise unknown(name, self.names(), self.kind, where)
+
+    def choose(self, spec: Mapping[str, Any] | str, where: str, key: str = "name",
+               skip: tuple[str, ...] = ()) -> tuple[T, Any]:
+        """A tagged-union config section: ``{<key>: X, **params}`` (or just ``"X"``) -> (the object registered as
+        X, its params checked by :func:`check_params`). The curation ``STEPS`` pattern, for every registry::
+
+            cls, params = OBJECTIVES.choose({"name": "mae", "mask_ratio": 0.75}, where="objective")
+        """
+        if isinstance(spec, str):
+            spec = {key: spec}
+        if not isinstance(spec, Mapping):
+            raise ConfigError(f"{where}: expected a name or a mapping with '{key}', got {spec!r}")
+        params = dict(spec)
+        if key not in params:
+            raise ConfigError(f"{where}.{key}: missing; choose one of: {', '.join(self.names())}")
+        obj = self.get(params.pop(key), where=f"{where}.{key}")
+        return obj, check_params(obj, params, where, skip)
 
     def names(self) -> list[str]:
         """Registered names, in registration order."""

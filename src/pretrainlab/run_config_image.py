@@ -16,8 +16,6 @@ constructor, so errors name the key and the valid choices.
 
 from __future__ import annotations
 
-import difflib
-import inspect
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -134,22 +132,7 @@ def objective_params(objective: dict) -> tuple[type, dict]:
     """(objective class, constructor params) of the ``objective`` section, checked against the signature."""
     from pretrainlab.objectives import VISION_OBJECTIVES
 
-    params = dict(objective)
-    name = params.pop("name", None)
-    if name not in VISION_OBJECTIVES:
-        close = difflib.get_close_matches(str(name), list(VISION_OBJECTIVES), n=1)
-        hint = f" (did you mean '{close[0]}'?)" if close else ""
-        raise ConfigError(f"objective.name: {name!r} is not a vision objective{hint}; "
-                          f"choose one of {sorted(VISION_OBJECTIVES)}")
-    cls = VISION_OBJECTIVES[name]
-    valid = [p for p in inspect.signature(cls.__init__).parameters if p not in ("self", "model", "num_classes",
-                                                                                 "multilabel")]
-    for key in params:
-        if key not in valid:
-            close = difflib.get_close_matches(key, valid, n=1)
-            hint = f" (did you mean 'objective.{close[0]}'?)" if close else f" (valid: {valid})"
-            raise ConfigError(f"unknown key 'objective.{key}' for objective '{name}'{hint}")
-    return cls, params
+    return VISION_OBJECTIVES.choose(objective, where="objective", skip=("model", "num_classes", "multilabel"))
 
 
 def eval_split_names(world: ImageWorldConfig, test_splits: list[str]) -> list[str]:

@@ -21,8 +21,8 @@ OBJECTIVES.add("dino", DINO)
 OBJECTIVES.add("look", LOOK)
 OBJECTIVES.add("feature_distill", FeatureDistill, "Self-distillation further pretraining (Lee et al., ICLR 2023, "
                "arXiv 2209.02871): MAE plus a feature-distillation term to a frozen further-pretrained teacher.")
-VISION_OBJECTIVES = {name: OBJECTIVES[name] for name in ("supervised", "mae", "contrastive", "dino", "look",
-                                                         "feature_distill")}
+VISION_OBJECTIVES: Registry[type] = Registry("vision objective", {
+    name: OBJECTIVES[name] for name in ("supervised", "mae", "contrastive", "dino", "look", "feature_distill")})
 """The objectives an image run's ``objective.name`` may pick."""
 
 __all__ = ["OBJECTIVES", "VISION_OBJECTIVES", "CausalLM", "Contrastive", "DINO", "FeatureDistill", "LOOK", "MAE",

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -27,6 +28,7 @@ from rich.console import Console
 from rich.table import Table
 
 from pretrainlab.config import ConfigError, apply_overrides, from_dict, load_yaml, merge
+from pretrainlab.train.interrupt import RunInterrupted
 
 console = Console(stderr=True)
 out_console = Console()
@@ -283,6 +285,8 @@ def cmd_report(args) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="pretrainlab", description="Controlled pretraining experiments.")
+    p.add_argument("--debug", action="store_true",
+                   help="show the full traceback of an error (also: PRETRAINLAB_DEBUG=1)")
     sub = p.add_subparsers(dest="cmd", required=True)
     r = sub.add_parser("run", help="run a recipe or YAML config end to end")
     r.add_argument("target", help="recipe name (see `pretrainlab recipes`) or a YAML file")
@@ -379,14 +383,31 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"unrecognized arguments: {' '.join(bad)}")
     if extra:
         args.overrides = list(args.overrides) + extra
+    debug = args.debug or os.environ.get("PRETRAINLAB_DEBUG", "") not in ("", "0")
     try:
         return args.fn(args)
+    except RunInterrupted as e:
+        if debug:
+            raise
+        console.print(f"[bold yellow]interrupted:[/] {e}", highlight=False)
+        if e.checkpoint is not None:
+            again = [a for a in (argv if argv is not None else sys.argv[1:]) if a != "--resume"]
+            console.print(f"resume with: pretrainlab {' '.join(again)} --resume", highlight=False)
+        return 130
+    except KeyboardInterrupt:
+        if debug:
+            raise
+        console.print("[bold yellow]interrupted[/] (finished runs and written checkpoints are kept)", highlight=False)
+        return 130
     except (ConfigError, KeyError, ValueError, FileNotFoundError, RuntimeError) as e:
         from pretrainlab.data.readers import DataError
 
+        if debug:
+            raise
         kind = "data error" if isinstance(e, DataError) else "error"
         msg = e.args[0] if isinstance(e, KeyError) and e.args else str(e)
         console.print(f"[bold red]{kind}:[/] {msg}", highlight=False)
+        console.print("(run with --debug or PRETRAINLAB_DEBUG=1 for the traceback)", style="dim", highlight=False)
         return 2
 
 

@@ -48,6 +48,8 @@ class TrainConfig:
     ckpt_every: int = 0
     """Checkpoint every N steps (0: only at the end)."""
     keep_last: int = 2
+    ckpt_on_interrupt: bool = True
+    """On Ctrl-C / SIGTERM / SIGUSR1: finish the step, save a checkpoint, then stop (resume with --resume)."""
     max_bad_steps: int = 5
     """NaN/inf guard: abort after this many non-finite steps in a row."""
     init_from: str | None = None

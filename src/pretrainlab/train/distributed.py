@@ -46,6 +46,12 @@ class DistInfo:
         dist.all_reduce(value, op=dist.ReduceOp.SUM)
         return value / self.world_size
 
+    def any(self, flag: bool, device: torch.device) -> bool:
+        """Whether ``flag`` is true on any rank (every rank gets the same answer)."""
+        t = torch.tensor([1.0 if flag else 0.0], device=device)
+        dist.all_reduce(t, op=dist.ReduceOp.MAX)
+        return bool(t.item())
+
 
 def init_distributed(device_name: str) -> tuple[DistInfo, torch.device]:
     """Join the process group torchrun set up (WORLD_SIZE > 1); pick this rank's device."""

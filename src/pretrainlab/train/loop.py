@@ -20,6 +20,7 @@ from pretrainlab.checkpoint import TrainState
 from pretrainlab.optim.schedules import lr_at
 from pretrainlab.train.callbacks.base import Callback
 from pretrainlab.train.config import TrainConfig
+from pretrainlab.train.interrupt import RunInterrupted, StopSignals
 
 
 def cpu_has_native_bf16() -> bool:
@@ -127,6 +128,17 @@ class Trainer:
         return out
 
     def fit(self) -> TrainState:
+        """Train to ``cfg.steps``. On SIGINT/SIGTERM/SIGUSR1 stop after the current step: callbacks'
+        ``on_interrupt`` (checkpoint, close the bar), then ``RunInterrupted`` (train/interrupt.py)."""
+        with StopSignals() as stop:
+            return self._fit(stop)
+
+    def _stop_requested(self, stop: StopSignals) -> bool:
+        if self.dist is not None and self.dist.enabled:
+            return self.dist.any(stop.requested is not None, self.device)
+        return stop.requested is not None
+
+    def _fit(self, stop: StopSignals) -> TrainState:
         self.model.train()
         for cb in self.callbacks:
             cb.on_train_start(self)
@@ -145,6 +157,10 @@ class Trainer:
                     f"(last at step {metrics['step']}); lower train.lr, raise train.warmup_steps, or use fp32")
             for cb in self.callbacks:
                 cb.on_step_end(self, metrics)
+            if self.state.step < self.cfg.steps and self._stop_requested(stop):
+                saved = [cb.on_interrupt(self) for cb in self.callbacks]
+                raise RunInterrupted(self.state.step, stop.requested or "a signal on another rank",
+                                     next((p for p in saved if p is not None), None))
         for cb in self.callbacks:
             cb.on_train_end(self)
         return self.state

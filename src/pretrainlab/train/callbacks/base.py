@@ -16,3 +16,7 @@ class Callback:
     def on_step_end(self, trainer: "Trainer", metrics: dict) -> None: ...
 
     def on_train_end(self, trainer: "Trainer") -> None: ...
+
+    def on_interrupt(self, trainer: "Trainer"):
+        """The run stops early on a signal (train/interrupt.py); a checkpointer returns the path it saved."""
+        return None

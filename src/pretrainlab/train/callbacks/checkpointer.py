@@ -32,3 +32,7 @@ class Checkpointer(Callback):
 
     def on_train_end(self, trainer) -> None:
         self.save(trainer)
+
+    def on_interrupt(self, trainer) -> Path | None:
+        """Save the finished step when ``train.ckpt_on_interrupt`` (on by default)."""
+        return self.save(trainer) if trainer.cfg.ckpt_on_interrupt else None

@@ -55,3 +55,6 @@ class ProgressBar(Callback):
     def on_train_end(self, trainer) -> None:
         if self.progress is not None:
             self.progress.stop()
+
+    def on_interrupt(self, trainer) -> None:
+        self.on_train_end(trainer)

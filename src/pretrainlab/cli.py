@@ -56,7 +56,7 @@ def cmd_run(args) -> int:
 
     cfg = resolve_config(args.target, args.size, args.overrides)
     out = Path(args.out or f"runs/{cfg.name}")
-    summary = execute(cfg, out, resume=args.resume, console=console)
+    summary = execute(cfg, out, resume=args.resume, console=console, allow_config_change=args.allow_config_change)
     _print_summary(summary, out)
     return 0
 
@@ -294,6 +294,8 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--size", default="full", choices=["tiny", "full"])
     r.add_argument("--out", help="run directory (default runs/<name>)")
     r.add_argument("--resume", action="store_true", help="continue from the newest checkpoint in --out")
+    r.add_argument("--allow-config-change", action="store_true",
+                   help="with --resume: accept changes to train.steps, logging, checkpointing and eval keys")
     r.set_defaults(fn=cmd_run)
     sub.add_parser("recipes", help="list seed papers and recipes").set_defaults(fn=cmd_recipes)
     ls = sub.add_parser("list", help="registered models, objectives, worlds, probes, protocols, modalities, recipes")

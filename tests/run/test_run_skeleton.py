@@ -62,3 +62,19 @@ def test_trim_metrics_and_finish(tmp_path):
     finish(tmp_path, {"step": 2}, with_report=False)
     assert json.loads((tmp_path / "summary.json").read_text()) == {"step": 2}
     assert not (tmp_path / "generations.json").exists() and not (tmp_path / "summary.json.tmp").exists()
+
+
+def test_resume_with_a_changed_config_names_the_keys():
+    from pretrainlab.run.resume import RunError, check_config_change
+
+    saved = {"name": "x", "train": {"steps": 10, "lr": 1e-3, "betas": [0.9, 0.95], "log_every": 5},
+             "model": {"n_layers": 2}, "eval": {"fact_qa": True}}
+    same = {**saved, "train": {**saved["train"], "betas": (0.9, 0.95)}}  # a tuple is the YAML list it was saved as
+    assert check_config_change(saved, same, allow=False) == []
+    longer = {**saved, "train": {**saved["train"], "steps": 20}, "eval": {"fact_qa": False}}
+    with pytest.raises(RunError, match=r"train.steps: 10 -> 20.*add --allow-config-change"):
+        check_config_change(saved, longer, allow=False)
+    assert check_config_change(saved, longer, allow=True) == ["eval.fact_qa", "train.steps"]
+    other = {**saved, "train": {**saved["train"], "lr": 3e-3}, "model": {"n_layers": 4}}
+    with pytest.raises(RunError, match=r"model.n_layers: 2 -> 4.*model.n_layers, train.lr cannot change"):
+        check_config_change(saved, other, allow=True)

@@ -38,15 +38,17 @@ def run_job(config: dict, run_dir: str, data_root: str, threads: int) -> dict:
     from pretrainlab.run.execute import execute
     from pretrainlab.checkpoint import list_checkpoints
 
-    run_dir_p = Path(run_dir)
-    run_dir_p.mkdir(parents=True, exist_ok=True)
+    from pretrainlab.outdir import claim_dir, legacy_run
+
+    run_dir_p = claim_dir(run_dir, "run", legacy=legacy_run)
     config = dict(config)
     config["train"] = {**config.get("train", {}), "threads": threads, "progress": False}
     cfg = build_run_config(config)
     resume = bool(list_checkpoints(run_dir_p / "checkpoints"))
     with open(run_dir_p / "log.txt", "a") as log, contextlib.redirect_stdout(log), contextlib.redirect_stderr(log):
         console = Console(file=log, width=120)
-        return execute(cfg, run_dir_p, resume=resume, console=console, data_root=data_root)
+        # threads and progress are the pool's, so they may differ from the interrupted attempt's
+        return execute(cfg, run_dir_p, resume=resume, console=console, data_root=data_root, allow_config_change=True)
 
 
 def prepare_datasets(plan: Plan, out: Path, console: Console) -> dict[str, str]:

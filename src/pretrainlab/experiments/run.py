@@ -27,6 +27,7 @@ from pretrainlab.experiments.config import ExperimentConfig
 from pretrainlab.experiments.executor import run_plan
 from pretrainlab.experiments.plan import Plan, build_plan
 from pretrainlab.experiments.preregistration import registrations
+from pretrainlab.outdir import claim_dir
 
 
 def collect(exp: ExperimentConfig, plan: Plan) -> dict:
@@ -97,8 +98,7 @@ def claims_document(exp: ExperimentConfig, claims: list[ClaimResult], previous: 
 def run_experiment(exp: ExperimentConfig, out: str | Path, console: Console | None = None,
                    report: bool = True) -> tuple[dict, list[ClaimResult]]:
     console = console or Console(stderr=True)
-    out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
+    out = claim_dir(out, "experiment", legacy=lambda p: (p / "experiment.yaml").is_file())
     (out / "experiment.yaml").write_text(yaml.safe_dump(to_dict(exp), sort_keys=False))
     plan = build_plan(exp, out)
     run_plan(plan, out, console, exp.workers, exp.executor, exp.slurm)

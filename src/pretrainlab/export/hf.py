@@ -12,12 +12,14 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import tempfile
 from pathlib import Path
 
 from safetensors.torch import save_file
 
 from pretrainlab.checkpoint import read_model_config, resolve_checkpoint
 from pretrainlab.data.tokenizer import EOS, PAD
+from pretrainlab.outdir import MARKER, OutDirError, owner
 
 
 def llama_config(mc: dict, eos_id: int, pad_id: int) -> dict:
@@ -48,6 +50,9 @@ def hf_state_dict(weights: dict, tied: bool) -> dict:
     return out
 
 
+EXPORT_KIND = "hf-export"
+
+
 def export_hf(run_or_ckpt: str | Path, out_dir: str | Path) -> Path:
     """Export the newest checkpoint of a run (or a checkpoint dir) into ``out_dir``."""
     from safetensors.torch import load_file
@@ -64,10 +69,9 @@ def export_hf(run_or_ckpt: str | Path, out_dir: str | Path) -> Path:
     weights = merge_lowrank_weights(load_file(str(ckpt / "model.safetensors")))  # low-rank runs: W = [W0 +] s B A
     if "embed_tokens.weight" not in weights and "lm_head.weight" in weights:
         weights["embed_tokens.weight"] = weights["lm_head.weight"]
-    out = Path(out_dir)
-    tmp = out.with_name(out.name + ".tmp")
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir(parents=True)
+    out = _export_target(Path(out_dir), ckpt)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))  # a sibling: the rename is atomic
     pad_id = tokenizer.hf.token_to_id(PAD)
     (tmp / "config.json").write_text(json.dumps(llama_config(mc, tokenizer.eos_id, pad_id), indent=1))
     save_file(hf_state_dict(weights, mc["tie_embeddings"]), str(tmp / "model.safetensors"),
@@ -80,7 +84,28 @@ def export_hf(run_or_ckpt: str | Path, out_dir: str | Path) -> Path:
     (tmp / "special_tokens_map.json").write_text(json.dumps({"eos_token": EOS, "bos_token": EOS, "pad_token": PAD}))
     (tmp / "generation_config.json").write_text(json.dumps(
         {"bos_token_id": tokenizer.eos_id, "eos_token_id": tokenizer.eos_id, "pad_token_id": pad_id}))
-    if out.exists():
-        shutil.rmtree(out)
-    os.replace(tmp, out)
+    (tmp / MARKER).write_text(json.dumps({"kind": EXPORT_KIND}) + "\n")
+    if out.exists():  # an earlier export of ours (checked above): swap it out, then delete it
+        old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
+        os.replace(out, old / "export")
+        os.replace(tmp, out)
+        shutil.rmtree(old, ignore_errors=True)
+    else:
+        os.replace(tmp, out)
     return out
+
+
+def _export_target(out: Path, ckpt: Path) -> Path:
+    """``out`` if it is new, empty or an earlier export (marker ``hf-export``); never inside the run's
+    directory or a folder of the user's files."""
+    run_dir = ckpt.parent.parent if ckpt.parent.name == "checkpoints" else ckpt
+    target = out.expanduser().resolve()
+    if target == run_dir.resolve() or run_dir.resolve() in target.parents:
+        raise OutDirError(f"{out} is inside the run directory {run_dir}; export to a directory outside it")
+    if target.exists() and not target.is_dir():
+        raise OutDirError(f"{out} is a file, not a directory; choose a new directory for the export")
+    if target.is_dir() and any(target.iterdir()) and owner(target) != EXPORT_KIND:
+        entries = sorted(e.name for e in target.iterdir())[:5]
+        raise OutDirError(f"{out} is not empty and not an earlier pretrainlab export ({', '.join(entries)} …); "
+                          "exports never overwrite other files: choose a new or empty directory")
+    return target

@@ -23,11 +23,13 @@ from pathlib import Path
 import torch
 from rich.console import Console
 
-from pretrainlab.config import save_yaml
+from pretrainlab.checkpoint import list_checkpoints
+from pretrainlab.config import load_yaml, save_yaml, to_dict
 from pretrainlab.modalities import modality_of
 from pretrainlab.modalities.base import RunContext
+from pretrainlab.outdir import claim_dir, legacy_run
 from pretrainlab.run.optimizer import build_optimizer
-from pretrainlab.run.resume import start_state, trim_metrics
+from pretrainlab.run.resume import check_config_change, start_state, trim_metrics
 from pretrainlab.run.summary import finish, run_stats
 from pretrainlab.runtime import usable_cores
 from pretrainlab.train.callbacks import Checkpointer, MetricsLogger, ProgressBar
@@ -35,13 +37,19 @@ from pretrainlab.train.distributed import init_distributed, wrap_model
 from pretrainlab.train.loop import Trainer, uses_bf16
 
 
+def ckpt_exists(out: Path) -> bool:
+    return bool(list_checkpoints(out / "checkpoints"))
+
+
 def execute(cfg, out: str | Path, resume: bool = False, console: Console | None = None,
-            extra_callbacks: list | None = None, data_root: str | Path | None = None) -> dict:
+            extra_callbacks: list | None = None, data_root: str | Path | None = None,
+            allow_config_change: bool = False) -> dict:
     """Run ``cfg`` into directory ``out`` and return the summary metrics.
 
     ``data_root`` lets several runs share one prepared data directory (experiments do); by default the
     data goes to ``out/data``. ``train.steps=0`` with ``train.init_from`` only evaluates the checkpoint.
-    """
+    A resumed run's config must equal its saved config.yaml, except keys in ``run/resume.SAFE_TO_CHANGE``,
+    which ``allow_config_change`` lets through (``--allow-config-change``)."""
     mod = modality_of(cfg)
     if not mod.distributed and int(os.environ.get("WORLD_SIZE", "1")) > 1:
         raise NotImplementedError(f"{mod.name} runs are single-process for now; run without torchrun")
@@ -51,7 +59,11 @@ def execute(cfg, out: str | Path, resume: bool = False, console: Console | None 
     info, device = init_distributed(tc.device)
     run = RunContext(cfg, out, console, device, info, Path(data_root) if data_root else out / "data")
     if info.is_main:
-        out.mkdir(parents=True, exist_ok=True)
+        claim_dir(out, "run", legacy=legacy_run)  # a new, empty or earlier run's directory; never a user's folder
+        if resume and (out / "config.yaml").exists() and ckpt_exists(out):
+            changed = check_config_change(load_yaml(out / "config.yaml"), to_dict(cfg), allow_config_change)
+            if changed:
+                console.print(f"resuming with changed {', '.join(changed)}")
         save_yaml(cfg, out / "config.yaml")
         prepared = mod.prepare(cfg, run.data_root, console)
     info.barrier()  # other ranks find the prepared data and only open it

@@ -53,3 +53,39 @@ def trim_metrics(path: Path, step: int) -> None:
     tmp = path.with_suffix(".tmp")
     tmp.write_text("".join(line + "\n" for line in keep))
     os.replace(tmp, path)
+
+
+SAFE_TO_CHANGE = ("name", "train.steps", "train.log_every", "train.eval_every", "train.ckpt_every", "train.keep_last",
+                  "train.progress", "train.threads", "train.ckpt_on_interrupt", "train.device", "eval.")
+"""Config keys (or prefixes, ending in ``.``) a resumed run may change with ``--allow-config-change``: when
+and how it logs, saves and evaluates, and how long it trains. Everything else (data, model, objective,
+optimizer, schedule shape …) would make the resumed run a different experiment."""
+
+
+def _flatten(tree, prefix: str = "") -> dict:
+    if isinstance(tree, dict):
+        out = {}
+        for k, v in tree.items():
+            out.update(_flatten(v, f"{prefix}{k}."))
+        return out
+    return {prefix[:-1]: tree}
+
+
+def check_config_change(saved: dict, new: dict, allow: bool) -> list[str]:
+    """The dotted keys whose values differ between a run's saved config.yaml and the config it resumes with.
+
+    Refuses (``RunError`` naming each key, old -> new) unless every change is in ``SAFE_TO_CHANGE`` and
+    ``allow`` is set; returns the changed keys (for a note in the log)."""
+    a, b = (_flatten(json.loads(json.dumps(c, default=str))) for c in (saved, new))  # tuples as YAML lists
+    changed = sorted(k for k in set(a) | set(b) if a.get(k) != b.get(k))
+    if not changed:
+        return []
+    unsafe = [k for k in changed if not any(k == s or (s.endswith(".") and k.startswith(s)) for s in SAFE_TO_CHANGE)]
+    lines = "; ".join(f"{k}: {a.get(k)!r} -> {b.get(k)!r}" for k in changed[:8]) + (" …" if len(changed) > 8 else "")
+    if unsafe:
+        raise RunError(f"--resume with a different config ({lines}). {', '.join(unsafe[:8])} cannot change in a "
+                       "resumed run: start a new run (another --out), or resume with the saved config")
+    if not allow:
+        raise RunError(f"--resume with a different config ({lines}); these keys may change: add "
+                       "--allow-config-change to continue with them")
+    return changed

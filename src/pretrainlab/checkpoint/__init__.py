@@ -6,9 +6,10 @@
 export import from here.
 """
 
-from pretrainlab.checkpoint.format import (list_checkpoints, load_optimizer, load_state, load_weights,
-                                           read_model_config, resolve_checkpoint, save_checkpoint)
+from pretrainlab.checkpoint.format import (CheckpointError, damage, list_checkpoints, load_optimizer, load_state,
+                                           load_weights, newest_intact, read_model_config, resolve_checkpoint,
+                                           save_checkpoint)
 from pretrainlab.checkpoint.state import TrainState, rng_state, set_rng_state
 
-__all__ = ["TrainState", "list_checkpoints", "load_optimizer", "load_state", "load_weights", "read_model_config",
+__all__ = ["CheckpointError", "TrainState", "damage", "list_checkpoints", "newest_intact", "load_optimizer", "load_state", "load_weights", "read_model_config",
            "resolve_checkpoint", "rng_state", "save_checkpoint", "set_rng_state"]

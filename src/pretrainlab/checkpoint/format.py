@@ -8,6 +8,7 @@ A checkpoint is a directory ``checkpoints/step_000200/`` holding::
     trainer_state.json     step, tokens, NaN-guard counters, timing
     optimizer.pt           optimizer state keyed by parameter name (loads with weights_only=True)
     rng.pt                 RNG states (weights_only loadable)
+    manifest.json          every file's size and SHA-256, written last: a truncated file is detected
     preprocessing.json     image runs: input size, interpolation, mean/std, bands (eval/features.py)
 
 It is written to ``step_000200.tmp`` and renamed into place, so a crash never leaves a half-written
@@ -24,7 +25,9 @@ eval and export read checkpoints without importing the training layer.
 
 from __future__ import annotations
 
+import hashlib
 import json
+import logging
 import os
 import re
 import shutil
@@ -40,6 +43,8 @@ from torch.distributed.checkpoint.state_dict import (StateDictOptions, get_model
 from pretrainlab.checkpoint.state import TrainState, rng_state
 
 STEP_DIR = re.compile(r"^step_(\d+)$")
+MANIFEST = "manifest.json"
+log = logging.getLogger(__name__)
 
 
 FULL = StateDictOptions(full_state_dict=True, cpu_offload=True)
@@ -86,6 +91,7 @@ def save_checkpoint(root: Path, model: torch.nn.Module, optimizer: torch.optim.O
     if optim_sd is not None:
         torch.save(optim_sd, tmp / "optimizer.pt")
     torch.save(rng_state(), tmp / "rng.pt")
+    write_manifest(tmp)
     if final.exists():
         shutil.rmtree(final)
     os.replace(tmp, final)
@@ -118,15 +124,74 @@ def list_checkpoints(root: Path) -> list[Path]:
     return sorted(found, key=lambda p: int(STEP_DIR.match(p.name).group(1)))
 
 
+class CheckpointError(ValueError):
+    """A checkpoint is damaged (truncated or missing files); the message names it and an intact one."""
+
+
+def write_manifest(ckpt: Path) -> None:
+    """``manifest.json``: every file of the checkpoint with its size and SHA-256 (written last)."""
+    files = {}
+    for f in sorted(ckpt.iterdir()):
+        if f.is_file() and f.name != MANIFEST:
+            digest = hashlib.sha256()
+            with f.open("rb") as fh:
+                for block in iter(lambda: fh.read(1 << 22), b""):
+                    digest.update(block)
+            files[f.name] = {"bytes": f.stat().st_size, "sha256": digest.hexdigest()}
+    (ckpt / MANIFEST).write_text(json.dumps({"files": files}, indent=1))
+
+
+def damage(ckpt: Path, hashes: bool = False) -> str | None:
+    """What is wrong with checkpoint ``ckpt`` per its manifest (None: intact, or written before manifests).
+    Sizes are always compared; ``hashes`` also re-reads every file."""
+    manifest = ckpt / MANIFEST
+    if not manifest.exists():
+        return None if (ckpt / "model.safetensors").exists() else "model.safetensors missing"
+    try:
+        files = json.loads(manifest.read_text())["files"]
+    except (ValueError, KeyError):
+        return f"{MANIFEST} unreadable"
+    for name, want in files.items():
+        f = ckpt / name
+        if not f.exists():
+            return f"{name} missing"
+        if f.stat().st_size != want["bytes"]:
+            return f"{name} has {f.stat().st_size} of {want['bytes']} bytes"
+        if hashes and hashlib.sha256(f.read_bytes()).hexdigest() != want["sha256"]:
+            return f"{name} content changed (SHA-256 differs)"
+    return None
+
+
+def newest_intact(ckpts: list[Path]) -> Path | None:
+    """The newest checkpoint of ``ckpts`` (oldest first) that is intact; each damaged newer one is warned about."""
+    for ckpt in reversed(ckpts):
+        problem = damage(ckpt)
+        if problem is None:
+            return ckpt
+        log.warning("checkpoint %s is damaged (%s); trying the previous one", ckpt, problem)
+    return None
+
+
 def resolve_checkpoint(path: str | Path) -> Path:
-    """A checkpoint dir, or the newest checkpoint of a run dir."""
+    """A checkpoint dir, or the newest intact checkpoint of a run dir (a damaged newer one is skipped with a
+    warning). A damaged checkpoint named directly raises ``CheckpointError`` naming an intact one."""
     path = Path(path)
-    if (path / "model.safetensors").exists():
+    if (path / "model.safetensors").exists() or (path / MANIFEST).exists():
+        problem = damage(path)
+        if problem is not None:
+            others = [c for c in list_checkpoints(path.parent) if c != path]
+            alt = newest_intact(others) if others else None
+            hint = f"; the newest intact one is {alt}" if alt else "; no intact checkpoint is left beside it"
+            raise CheckpointError(f"checkpoint {path} is damaged ({problem}){hint}")
         return path
     ckpts = list_checkpoints(path / "checkpoints")
     if not ckpts:
         raise FileNotFoundError(f"{path}: no checkpoint found (expected {path}/checkpoints/step_*/model.safetensors)")
-    return ckpts[-1]
+    found = newest_intact(ckpts)
+    if found is None:
+        raise CheckpointError(f"{path}: every checkpoint is damaged ({', '.join(c.name for c in ckpts)}); "
+                              "the run has to start again (a new --out)")
+    return found
 
 
 def read_model_config(ckpt: Path) -> dict:

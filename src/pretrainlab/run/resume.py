@@ -30,7 +30,10 @@ def start_state(out: Path, resume: bool, model: torch.nn.Module, optimizer: torc
     """The trainer state to start from; loads ``model`` / ``optimizer`` in place (``fresh``: a new run's init)."""
     existing = ckpt.list_checkpoints(out / "checkpoints")
     if resume and existing:
-        last = existing[-1]
+        last = ckpt.newest_intact(existing)
+        if last is None:
+            raise RunError(f"{out}: every checkpoint is damaged ({', '.join(c.name for c in existing)}); "
+                           "start the run again in a new --out")
         ckpt.load_weights(model, last)
         ckpt.load_optimizer(optimizer, last, model)
         state, rng = ckpt.load_state(last)

@@ -35,6 +35,14 @@ def test_summary_keys(base_run):
     assert "data:image/png;base64," in html and "val/loss" in html
 
 
+def test_run_info_records_provenance(base_run):
+    (session,) = json.loads((base_run[0] / "run_info.json").read_text())["sessions"]
+    assert session["start_step"] == 0 and session["end"] >= session["start"]
+    assert {"commit", "dirty"} <= set(session["git"]) and session["packages"]["torch"]
+    assert session["machine"]["cores"] >= 1 and isinstance(session["machine"]["cpu_flags"], list)
+    assert session["command"]  # the argv of the process that ran it
+
+
 def test_existing_run_is_not_clobbered(base_run):
     with pytest.raises(RunError, match="--resume"):
         execute(_cfg(), base_run[0])

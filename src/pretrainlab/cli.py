@@ -27,7 +27,8 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from pretrainlab.config import ConfigError, apply_overrides, from_dict, load_yaml, merge
+from pretrainlab._version import __version__
+from pretrainlab.config import ConfigError, apply_overrides, from_dict
 from pretrainlab.train.interrupt import RunInterrupted
 
 console = Console(stderr=True)
@@ -35,20 +36,10 @@ out_console = Console()
 
 
 def resolve_config(target: str, size: str, overrides: list[str]):
-    """Recipe name or YAML path (+ overrides) -> validated RunConfig."""
-    from pretrainlab.recipes import recipe_config
-    from pretrainlab.run_config import build_run_config
+    """Recipe name or YAML path (+ overrides) -> validated run config (``pretrainlab.api.resolve_config``)."""
+    from pretrainlab.api import resolve_config as resolve
 
-    path = Path(target)
-    if path.suffix in (".yaml", ".yml") or path.is_file():
-        if not path.exists():
-            raise ConfigError(f"{path}: config file not found")
-        data = load_yaml(path)
-        base = data.pop("recipe", None)
-        data = merge(recipe_config(base, size), data) if base else data
-    else:
-        data = recipe_config(target, size)
-    return build_run_config(apply_overrides(data, overrides))
+    return resolve(target, size, overrides)
 
 
 def cmd_run(args) -> int:
@@ -192,23 +183,10 @@ def _inspect(path: Path) -> None:
 
 
 def cmd_reproduce(args) -> int:
-    from pretrainlab.experiments.config import build_experiment
+    from pretrainlab.api import resolve_experiment
     from pretrainlab.experiments.run import run_experiment, verdict_table
-    from pretrainlab.recipes import recipe_experiment
 
-    path = Path(args.target)
-    if path.suffix in (".yaml", ".yml"):
-        data = load_yaml(path)
-        if args.seeds is not None:
-            if args.seeds < 1:
-                raise ValueError(f"--seeds must be at least 1, got {args.seeds}")
-            data.setdefault("planned_seeds", len(data.get("seeds") or [0]))
-            data["seeds"] = list(range(args.seeds))
-    else:
-        data = recipe_experiment(args.target, args.size, args.seeds)
-    if args.workers is not None:
-        data["workers"] = args.workers
-    exp = build_experiment(apply_overrides(data, args.overrides))
+    exp = resolve_experiment(args.target, args.size, args.overrides, args.seeds, args.workers)
     out = Path(args.out or f"runs/{exp.name}")
     _, claims = run_experiment(exp, out, console)
     if claims:
@@ -285,6 +263,7 @@ def cmd_report(args) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="pretrainlab", description="Controlled pretraining experiments.")
+    p.add_argument("--version", action="version", version=f"pretrainlab {__version__}")
     p.add_argument("--debug", action="store_true",
                    help="show the full traceback of an error (also: PRETRAINLAB_DEBUG=1)")
     sub = p.add_subparsers(dest="cmd", required=True)

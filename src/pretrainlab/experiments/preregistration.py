@@ -13,41 +13,10 @@ from __future__ import annotations
 import datetime as _dt
 import hashlib
 import json
-import platform
-import subprocess
-from pathlib import Path
 
 from pretrainlab.config import to_dict
 from pretrainlab.experiments.config import ExperimentConfig
-
-REPO = Path(__file__).resolve().parents[3]
-
-
-def git_state(repo: Path = REPO) -> dict:
-    """{commit, dirty} of the project checkout (``None`` outside a git checkout)."""
-    def git(*args: str) -> str | None:
-        try:
-            out = subprocess.run(["git", "-C", str(repo), *args], capture_output=True, text=True, timeout=10)
-        except (OSError, subprocess.SubprocessError):
-            return None
-        return out.stdout.strip() if out.returncode == 0 else None
-
-    commit = git("rev-parse", "HEAD")
-    status = git("status", "--porcelain", "--untracked-files=no", "--", "src")
-    return {"commit": commit, "dirty": bool(status) if status is not None else None}
-
-
-def machine() -> dict:
-    import os
-
-    import torch
-
-    info = {"cpu": platform.processor() or platform.machine(), "cores": os.cpu_count(),
-            "python": platform.python_version(), "torch": torch.__version__}
-    if torch.cuda.is_available():
-        info["gpu"] = torch.cuda.get_device_name(0)
-    return info
-
+from pretrainlab.provenance import git_state, machine
 
 def _hash(obj) -> str:
     return hashlib.sha256(json.dumps(obj, sort_keys=True, default=str).encode()).hexdigest()[:12]

@@ -297,5 +297,11 @@ class ImageModality:
             build_image_world(world, root / "images")
         return str(root / "images")
 
+    def load_run(self, run_dir: Path, device: str = "auto"):
+        """(backbone, Preprocessing) of a run's newest intact checkpoint (``pretrainlab.load_run``)."""
+        from pretrainlab.eval.features import load_backbone
+
+        return load_backbone(run_dir, pick_device(device))
+
     def evaluate_run(self, run_dir: Path, device: str, console: Console) -> dict:
         return eval_image_run(run_dir, device)

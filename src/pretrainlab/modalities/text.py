@@ -229,6 +229,11 @@ class TextModality:
         prepare_data(cfg.data, data_root, console)
         return str(data_root)
 
+    def load_run(self, run_dir: Path, device: str = "auto"):
+        """(model, tokenizer) of a run's newest intact checkpoint (``pretrainlab.load_run``)."""
+        _, model, data = load_run(run_dir, device)
+        return model, data.tokenizer
+
     def evaluate_run(self, run_dir: Path, device: str, console: Console) -> dict:
         cfg, model, data = load_run(run_dir, device)
         windows = suite.val_sets(data.store, cfg.data.seq_len, cfg.eval.val_tokens)

@@ -11,6 +11,7 @@ Run directory::
     metrics.jsonl    one JSON object per log step (train) and per evaluation (val)
     checkpoints/     step_<step>/ (atomic; newest ``train.keep_last`` kept; plus the modality's files)
     summary.json     final flat metrics
+    run_info.json    per session (start, each --resume): command, git commit, machine, packages, times
     plots/*.png, report.md, report.html
 """
 
@@ -27,6 +28,7 @@ from pretrainlab.checkpoint import list_checkpoints
 from pretrainlab.config import load_yaml, save_yaml, to_dict
 from pretrainlab.modalities import modality_of
 from pretrainlab.modalities.base import RunContext
+from pretrainlab import provenance
 from pretrainlab.outdir import claim_dir, legacy_run
 from pretrainlab.run.optimizer import build_optimizer
 from pretrainlab.run.resume import check_config_change, start_state, trim_metrics
@@ -78,6 +80,8 @@ def execute(cfg, out: str | Path, resume: bool = False, console: Console | None 
                             fresh=lambda: mod.start(cfg, prepared, wrapped, optimizer, console))
     if info.is_main:
         trim_metrics(out / "metrics.jsonl", run.state.step)
+        session = provenance.session(run.state.step)
+        provenance.write_run_info(out, session)  # command, git, machine, packages; one entry per (re)start
     train_model = torch.compile(wrapped) if tc.compile else wrapped
 
     get_batch = mod.batches(cfg, prepared, task, run)
@@ -104,5 +108,6 @@ def execute(cfg, out: str | Path, resume: bool = False, console: Console | None 
     samples = mod.samples(cfg, prepared, task)  # every rank samples; rank 0 writes
     if info.is_main:
         finish(out, summary, cfg.eval.report, samples)
+        provenance.write_run_info(out, {**session, "end": provenance.now()})
     info.barrier()
     return summary

@@ -49,7 +49,7 @@ NAME = "provable-unsup"
 PAPER = "On the Provable Advantage of Unsupervised Pretraining (Ge, Tang, Fan, Jin; ICLR 2024, arXiv 2303.01566)"
 CLAIMS = ["with m >> n the MLE-pretrained pipeline beats supervised-only at small n (primary)",
           "the gap closes as n grows", "more unlabeled data lowers the pretrained risk"]
-STATUS = "runs"
+STATUS = "inconclusive"
 
 
 @dataclass(frozen=True)

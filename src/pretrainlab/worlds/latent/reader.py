@@ -100,8 +100,8 @@ def build_file_world(cfg: LatentWorldConfig, seed: int) -> dict:
                               "not an integer >= 0; the last column must hold classes 0..C-1")
     x, y = labeled[:, :-1].astype(np.float32), y.astype(np.int64)
     classes = int(y.max()) + 1
-    if classes < 2:
-        raise LatentDataError(f"{cfg.labeled_path}: every row has class {classes - 1}; need at least 2 classes")
+    if len(np.unique(y)) < 2:
+        raise LatentDataError(f"{cfg.labeled_path}: every row has class {int(y[0])}; need at least 2 classes")
     rng = np.random.default_rng([seed, 0])
     order = rng.permutation(len(y))
     n_test = int(round(cfg.test_frac * len(y)))

@@ -58,8 +58,10 @@ def _is_float(cell: str) -> bool:
         return False
 
 
-def read_matrix(path: str | Path, columns: int | None = None, what: str = "(rows, d)") -> np.ndarray:
-    """A 2-D float matrix from ``path`` (.npy or .csv); ``columns``: the width it must have."""
+def read_matrix(path: str | Path, columns: int | None = None, what: str | None = None) -> np.ndarray:
+    """A 2-D float matrix from ``path`` (.npy or .csv); ``columns``: the width it must have; ``what``: the
+    expected shape as the error messages print it."""
+    what = what or (f"(rows, {columns})" if columns else "(rows, d)")
     path, lines = Path(path).expanduser(), None
     if not path.exists():
         raise LatentDataError(f"{path}: no such file; expected a .npy or .csv matrix of shape {what}")
@@ -78,7 +80,7 @@ def read_matrix(path: str | Path, columns: int | None = None, what: str = "(rows
     if m.ndim != 2:
         raise LatentDataError(f"{path}: expected a matrix of shape {what}, got shape {tuple(m.shape)}")
     if columns is not None and m.shape[1] != columns:
-        raise LatentDataError(f"{path}: expected shape {what} with {columns} columns, got shape {tuple(m.shape)}")
+        raise LatentDataError(f"{path}: expected shape {what}, got shape {tuple(m.shape)}")
     bad = np.flatnonzero(~np.isfinite(m).all(axis=1))
     if len(bad):
         row = int(bad[0])

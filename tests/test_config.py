@@ -47,3 +47,19 @@ def test_overrides():
     assert parse_value("1e-3") == 1e-3 and parse_value("abc") == "abc" and parse_value("3") == 3
     with pytest.raises(ConfigError, match="key=value"):
         apply_overrides({}, ["train.steps"])
+
+
+def test_a_section_keeps_the_defaults_its_config_chose():
+    """``train: {steps: 5}`` under a config whose ``train`` default is not the class default keeps those values."""
+    from dataclasses import dataclass, field
+
+    from pretrainlab.train.config import TrainConfig
+
+    @dataclass
+    class Run:
+        train: TrainConfig = field(default_factory=lambda: TrainConfig(weight_decay=0.0, batch_size=64))
+
+    cfg = from_dict(Run, {"train": {"steps": 5}})
+    assert (cfg.train.steps, cfg.train.weight_decay, cfg.train.batch_size) == (5, 0.0, 64)
+    assert from_dict(Run, {"train": {"weight_decay": 0.1}}).train.weight_decay == 0.1
+    assert from_dict(Run, {}).train.batch_size == 64

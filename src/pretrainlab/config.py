@@ -100,6 +100,19 @@ def _coerce(tp: Any, value: Any, where: str) -> Any:
     return value
 
 
+def _over_default(f: dataclasses.Field, value: Any) -> Any:
+    """A mapping given for a field whose default is a config object: the default's values with the mapping on
+    top, so ``train: {steps: 5}`` keeps the other defaults a config chose for its ``train`` section (e.g. a
+    modality's weight decay), not only the class defaults."""
+    if not isinstance(value, dict) or f.default_factory is dataclasses.MISSING:
+        return value
+    default = f.default_factory()
+    if not dataclasses.is_dataclass(default) or isinstance(default, type):
+        return value
+    base = {g.name: to_dict(getattr(default, g.name)) for g in dataclasses.fields(default) if g.init}
+    return merge(base, value)
+
+
 def from_dict(cls: type[T], data: dict, prefix: str = "") -> T:
     """Build dataclass ``cls`` from ``data``, validating keys and types recursively."""
     hints = typing.get_type_hints(cls)
@@ -110,7 +123,7 @@ def from_dict(cls: type[T], data: dict, prefix: str = "") -> T:
         if key not in fields:
             valid = [f"{prefix}.{k}" if prefix else k for k in fields]
             raise ConfigError(f"unknown key '{where}'{_closest(where, valid)}")
-        kwargs[key] = _coerce(hints[key], value, where)
+        kwargs[key] = _coerce(hints[key], _over_default(fields[key], value), where)
     try:
         obj = cls(**kwargs)
     except TypeError as e:

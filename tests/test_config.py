@@ -63,3 +63,20 @@ def test_a_section_keeps_the_defaults_its_config_chose():
     assert (cfg.train.steps, cfg.train.weight_decay, cfg.train.batch_size) == (5, 0.0, 64)
     assert from_dict(Run, {"train": {"weight_decay": 0.1}}).train.weight_decay == 0.1
     assert from_dict(Run, {}).train.batch_size == 64
+
+
+def test_overrides_index_lists_and_refuse_keys_below_values():
+    data = {"data": {"sources": [{"name": "a"}, {"name": "b"}], "world": None, "seq_len": 256}}
+    apply_overrides(data, ["data.sources.1.weight=0.5", "data.world.n_docs=5", "data.sources.-1.name=c"])
+    assert data["data"]["sources"] == [{"name": "a"}, {"name": "c", "weight": 0.5}]
+    assert data["data"]["world"] == {"n_docs": 5}
+    with pytest.raises(ConfigError, match=r"data.sources is a list of 2 items; index it with 0..1"):
+        apply_overrides(data, ["data.sources.2.weight=1"])
+    with pytest.raises(ConfigError, match=r"data.seq_len is 256, not a section"):
+        apply_overrides(data, ["data.seq_len.x=1"])
+
+
+@pytest.mark.parametrize("word", ["yes", "no", "on", "off", "No"])
+def test_yaml11_words_stay_strings(word):
+    assert parse_value(word) == word
+    assert parse_value("true") is True and parse_value("false") is False

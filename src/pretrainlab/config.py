@@ -144,8 +144,15 @@ def to_dict(cfg: Any) -> Any:
     return cfg
 
 
+YAML11_WORDS = {"yes", "no", "on", "off", "y", "n"}
+"""Words YAML 1.1 reads as booleans; here (as in YAML 1.2) they stay strings: ``true``/``false`` are the booleans."""
+
+
 def parse_value(text: str) -> Any:
-    """Parse a command-line value with YAML rules (``3`` -> int, ``1e-3`` -> float, ``[a, b]`` -> list)."""
+    """Parse a command-line value with YAML rules (``3`` -> int, ``1e-3`` -> float, ``[a, b]`` -> list);
+    ``yes``/``no``/``on``/``off`` stay strings (YAML 1.2)."""
+    if text.strip().lower() in YAML11_WORDS:
+        return text.strip()
     try:
         value = yaml.safe_load(text)
     except yaml.YAMLError:
@@ -159,18 +166,35 @@ def parse_value(text: str) -> Any:
 
 
 def apply_overrides(data: dict, overrides: list[str]) -> dict:
-    """Apply ``a.b.c=value`` strings to a nested dict (in place) and return it."""
+    """Apply ``a.b.c=value`` strings to a nested dict (in place) and return it.
+
+    A number indexes a list (``data.sources.0.weight=0.5``); a missing or null section is created
+    (``data.world.n_docs=100``); a key below a plain value is an error naming both.
+    """
     for item in overrides:
         if "=" not in item:
             raise ConfigError(f"override '{item}' must look like key=value (e.g. train.steps=100)")
         key, _, text = item.partition("=")
-        node = data
+        node: Any = data
         parts = key.strip().split(".")
-        for part in parts[:-1]:
-            if not isinstance(node.get(part), dict):
-                node[part] = {}
-            node = node[part]
-        node[parts[-1]] = parse_value(text)
+        for i, part in enumerate(parts):
+            where = ".".join(parts[: i + 1])
+            last = i == len(parts) - 1
+            if isinstance(node, list):
+                if not part.lstrip("-").isdigit() or not -len(node) <= int(part) < len(node):
+                    raise ConfigError(f"override '{item}': {'.'.join(parts[:i])} is a list of {len(node)} items; "
+                                      f"index it with 0..{len(node) - 1}, e.g. {'.'.join(parts[:i])}.0")
+                part = int(part)
+            elif last or node.get(part) is None:
+                if not last:
+                    node[part] = {}
+            elif not isinstance(node[part], (dict, list)):
+                raise ConfigError(f"override '{item}': {where} is {node[part]!r}, not a section with keys; "
+                                  f"set {where}=... itself")
+            if last:
+                node[part] = parse_value(text)
+            else:
+                node = node[part]
     return data
 
 

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from pretrainlab.modalities.base import Modality, RunContext
 from pretrainlab.modalities.image import ImageModality
+from pretrainlab.modalities.series import SeriesModality
 from pretrainlab.modalities.text import TextModality
 from pretrainlab.registry import Registry
 
 MODALITIES: Registry[type] = Registry("modality")
 MODALITIES.add("text", TextModality)
 MODALITIES.add("image", ImageModality)
+MODALITIES.add("series", SeriesModality)
 
 
 def modality_of(cfg) -> Modality:

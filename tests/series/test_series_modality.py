@@ -53,6 +53,8 @@ def test_pretrain_then_finetune(tmp_path):
     torch.testing.assert_close(task.backbone.embed.weight, src["backbone.embed.weight"])
     prep = json.loads((next((tmp_path / "ft" / "checkpoints").iterdir()) / "preprocessing.json").read_text())
     assert prep["window"] == 8 and len(prep["sigma"]) == 6 and prep["periods"]["test"] == [320, 400]
+    again = mod.evaluate_run(tmp_path / "ft", "cpu", Console())  # `pretrainlab eval RUN_DIR`
+    assert again["eval/trading/sharpe"] == ft["eval/trading/sharpe"]
 
 
 def test_resume_is_bit_identical(tmp_path):

@@ -47,7 +47,7 @@ NAME = "sspt"
 PAPER = "Pre-training Time Series Models with Stock Data Customization (SSPT)"
 CLAIMS = ["SSPT pretraining (MA + stock + sector tasks) beats no pretraining on test Sharpe (primary)",
           "each pretraining task alone beats no pretraining; SSPT beats the equal-weight market"]
-STATUS = "runs"
+STATUS = "not testable"
 
 SIZES = {
     #       preset, batch, pretrain steps, fine-tune steps, pretrain lr, fine-tune lr

@@ -65,7 +65,7 @@ def test_weighted_sum_combines_and_prefixes():
     batch = {"x": torch.randn(4, 1, 2), "ma": torch.randn(4, 1), "stock": torch.tensor([0, 1, 2, 0]),
              "sector": torch.zeros(4, dtype=torch.long)}
     loss, m = WeightedSum({"ma": (2.0, ma), "identity": (0.5, idt)})(first, batch)
-    assert float(loss) == pytest.approx(2 * float(m["ma/loss"]) + 0.5 * float(m["identity/loss"]))
+    assert loss.item() == pytest.approx(2 * float(m["ma/loss"]) + 0.5 * float(m["identity/loss"]))
     assert "identity/stock_acc" in m and "identity/sector_acc" not in m
     with pytest.raises(ValueError, match="at least one"):
         WeightedSum({})

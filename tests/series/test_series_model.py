@@ -83,4 +83,4 @@ def test_tiny_overfit():
         opt.zero_grad()
         loss.backward()
         opt.step()
-    assert float(m["direction_acc"]) == 1.0 and float(loss) < 0.2
+    assert float(m["direction_acc"]) == 1.0 and loss.item() < 0.2

@@ -11,6 +11,7 @@ from __future__ import annotations
 from pretrainlab.modalities.base import Modality, RunContext
 from pretrainlab.modalities.image import ImageModality
 from pretrainlab.modalities.latent import LatentModality
+from pretrainlab.modalities.series import SeriesModality
 from pretrainlab.modalities.text import TextModality
 from pretrainlab.registry import Registry
 
@@ -18,6 +19,7 @@ MODALITIES: Registry[type] = Registry("modality")
 MODALITIES.add("text", TextModality)
 MODALITIES.add("image", ImageModality)
 MODALITIES.add("latent", LatentModality)
+MODALITIES.add("series", SeriesModality)
 
 
 def modality_of(cfg) -> Modality:

@@ -22,6 +22,7 @@ from pretrainlab.recipes import medmae_thorax, rs_resize_norm
 from pretrainlab.recipes import explora, selfdistill_fpt
 from pretrainlab.recipes import look, nmc_cl
 from pretrainlab.recipes import provable_unsup
+from pretrainlab.recipes import sspt
 
 RECIPES: dict[str, ModuleType] = {m.NAME: m for m in (quickstart, rewarm, spt)}
 RECIPES.update({m.NAME: m for m in (afriquellm, syne_cpt)})
@@ -33,6 +34,7 @@ RECIPES.update({m.NAME: m for m in (rs_resize_norm, medmae_thorax)})
 RECIPES.update({m.NAME: m for m in (selfdistill_fpt, explora)})
 RECIPES.update({m.NAME: m for m in (look, nmc_cl)})
 RECIPES[provable_unsup.NAME] = provable_unsup
+RECIPES[sspt.NAME] = sspt
 SIZES = ("tiny", "full")
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pretrainlab.registry import Registry, describe
 from pretrainlab.worlds import text
 from pretrainlab.worlds.image import IMAGE_WORLDS, digits, fractal, satellite, shapes, xray
+from pretrainlab.worlds.series import market as series_market, reader as series_reader
 
 WORLDS: Registry = Registry("world")
 WORLDS.add("text", text.TextWorld, f"text: {describe(text)}")
@@ -21,5 +22,7 @@ WORLDS.add("folder", IMAGE_WORLDS["folder"], "image: user images, a folder with 
            "(or train/val/test folders of those) at data.world.path.")
 WORLDS.add("npz", IMAGE_WORLDS["npz"], "image: user images, a .npz file with images and labels arrays at "
            "data.world.path.")
+WORLDS.add("market", series_market.generate, f"series: {describe(series_market)}")
+WORLDS.add("series_csv", series_reader.read_csv, f"series: {describe(series_reader)}")
 
 __all__ = ["WORLDS"]

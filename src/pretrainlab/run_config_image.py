@@ -110,9 +110,9 @@ class ImageRunConfig:
 
 def model_config(model: dict, in_chans: int, image_size: int):
     """(family, resolved ViTConfig/ResNetConfig) of the ``model`` section; ConfigError names bad keys."""
-    from pretrainlab.models import MODELS
+    from pretrainlab.models import IMAGE_BACKBONES, MODELS
 
-    families = [f for f in MODELS if f != "decoder"]
+    families = list(IMAGE_BACKBONES)
     fields = dict(model)
     family = fields.pop("family", "vit")
     if family not in families:

@@ -13,4 +13,7 @@ MODELS.add("vit", (ViTConfig, ViT), f"{describe(vit)} Presets (model.preset): {'
 MODELS.add("resnet", (ResNetConfig, ResNet),
            f"{describe(resnet)} Presets (model.preset): {', '.join(resnet.PRESETS)}.")
 
-__all__ = ["MODELS", "PRESETS", "Decoder", "DecoderConfig", "ResNet", "ResNetConfig", "ViT", "ViTConfig"]
+IMAGE_BACKBONES = ("vit", "resnet")
+"""The families an image run's ``model.family`` may pick (other modalities register their own models too)."""
+
+__all__ = ["IMAGE_BACKBONES", "MODELS", "PRESETS", "Decoder", "DecoderConfig", "ResNet", "ResNetConfig", "ViT", "ViTConfig"]

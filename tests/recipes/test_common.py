@@ -28,4 +28,6 @@ def test_unknown_size_names_the_recipe_and_its_sizes():
         recipe_experiment("rewarm", "huge")
     with pytest.raises(ValueError, match=r"^quickstart: unknown size 'huge'"):
         recipe_config("quickstart", "huge")
+    with pytest.raises(ValueError, match=r"^quickstart-image: unknown size 'huge'"):
+        recipe_experiment("quickstart-image", "huge")
     assert size_of({"a": 1}, "a", "x") == 1

@@ -162,3 +162,17 @@ def test_definition_hash_ignores_wording_but_not_margins():
     assert a.definition_hash() == claim("equivalent", margin=0.1, paper="y").definition_hash()
     assert a.definition_hash() != claim("equivalent", margin=0.2).definition_hash()
     assert a.definition_hash() != claim("equivalent", margin=0.1, role="primary").definition_hash()
+
+
+def test_claim_builders_add_only_the_fields_passed():
+    from pretrainlab.experiments import claims as c
+
+    assert c.greater("g", "a", "b", "val/acc", "p", chance=0.25, role="primary") == {
+        "name": "g", "kind": "greater", "metric": "val/acc", "arms": ["a", "b"], "paper": "p", "chance": 0.25,
+        "role": "primary"}
+    assert c.less("l", "a", "b", "val/loss", "p") == {"name": "l", "kind": "less", "metric": "val/loss",
+                                                      "arms": ["a", "b"], "paper": "p"}
+    arms = ("a", "b", "c")
+    made = c.claim("m", "monotonic_increasing", "val/acc", arms, "p", margin=0.1)
+    assert made["arms"] == ["a", "b", "c"] and made["margin"] == 0.1
+    assert ClaimConfig(**made).kind == "monotonic_increasing"

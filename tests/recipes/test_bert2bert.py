@@ -36,7 +36,7 @@ def test_plan_shares_small_model_and_targets_scratch(size, tmp_path):
 @pytest.mark.parametrize("size", ["tiny", "full"])
 def test_claims_compare_grown_pipelines_with_scratch_behind_premises(size):
     exp = build_experiment(recipe_experiment("bert2bert", size))
-    steps, _, every = bert2bert.SIZES[size]
+    steps, every = bert2bert.SIZES[size].steps, bert2bert.SIZES[size].eval_every
     vocab = recipe_experiment("bert2bert", size)["base"]["data"]["tokenizer"]["vocab_size"]
     step_flops = flops_per_token(DecoderConfig(**bert2bert.LARGE, vocab_size=vocab), 128) * 8 * 128
     by_name = {c.name: c for c in exp.claims}

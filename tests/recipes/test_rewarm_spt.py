@@ -11,7 +11,7 @@ def test_rewarm_warmup_claim_compares_arms_that_differ_only_in_warmup(size):
     raw = recipe_experiment("rewarm", size)
     claims = {c["name"]: c for c in raw["claims"]}
     warm = claims["warm-up length matters little"]
-    assert warm["kind"] == "equivalent" and warm["margin"] == rewarm.SIZES[size][-1] > 0
+    assert warm["kind"] == "equivalent" and warm["margin"] == rewarm.SIZES[size].warm_margin > 0
     assert claims[warm["requires"][0]]["role"] == "premise"
     a, b = (raw["arms"][arm]["stages"][1]["overrides"] for arm in warm["arms"])
     assert {k for k in a if a[k] != b[k]} == {"train.warmup_steps"}

@@ -26,6 +26,9 @@ Holm-adjusted, and a claim holds only if its adjusted p-value is below 0.05 (two
 superiority). Premises gate claims and sanity checks (design facts) are reported apart; neither is in the
 family. Flags: *underpowered* (fewer seeds than the recipe's), *missing runs*, *post hoc* (the claim's
 definition changed after results existed; set by ``experiments.preregistration``).
+
+Recipes declare claims with ``claim`` / ``greater`` / ``less`` (at the end of this file): plain dicts of
+``ClaimConfig`` fields.
 """
 
 from __future__ import annotations
@@ -353,3 +356,22 @@ def recipe_status(results: list) -> str:
     if any(v == FAILS for v in primary):
         return "does not hold"
     return "inconclusive"
+
+
+# Declaring claims (recipes). A recipe's claims are plain dicts of ``ClaimConfig`` fields, and
+# pre-registration hashes them as written: the builders add no field the caller did not pass.
+
+def claim(name: str, kind: str, metric: str, arms: list[str], paper: str, **extra) -> dict:
+    """One claim as a recipe declares it; ``extra`` holds the other ``ClaimConfig`` fields it sets
+    (``role``, ``chance``, ``min_effect``, ``margin``, ``requires``, ``stage`` ...)."""
+    return {"name": name, "kind": kind, "metric": metric, "arms": list(arms), "paper": paper, **extra}
+
+
+def greater(name: str, a: str, b: str, metric: str, paper: str, **extra) -> dict:
+    """``a`` is higher than ``b`` on ``metric`` (A - B > ``min_effect``)."""
+    return claim(name, "greater", metric, [a, b], paper, **extra)
+
+
+def less(name: str, a: str, b: str, metric: str, paper: str, **extra) -> dict:
+    """``a`` is lower than ``b`` on ``metric`` (B - A > ``min_effect``)."""
+    return claim(name, "less", metric, [a, b], paper, **extra)

@@ -47,8 +47,11 @@ No margins (all superiority tests at min_effect 0). The paper's architecture-vs-
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from pretrainlab.experiments.claims import greater, less
 from pretrainlab.recipes import quickstart
-from pretrainlab.recipes.common import seeds
+from pretrainlab.recipes.common import seeds, size_of
 
 NAME = "afriquellm"
 PAPER = ("AfriqueLLM: Data Mixing and Model Architecture in Continued Pre-training for African "
@@ -68,10 +71,22 @@ LRL_REASONING = f"eval/{LANG}/word_problems"  # held-out-template word problems 
 CHANCE = 0.2  # 5-way multiple choice
 LRL_SHARE = 0.6
 
+
+
+@dataclass(frozen=True)
+class Size:
+    pt_steps: int
+    """Pretraining steps (the shared ``pretrain`` stage)."""
+    cpt_steps: int
+    """Continued-pretraining steps of each arm."""
+    lr: float
+    n_items: int
+    """Word problems generated and scored (``arith_eval_n``, ``eval.max_items``)."""
+
+
 SIZES = {
-    #        pretrain steps, CPT steps, lr, word problems scored
-    "tiny": (80, 60, 3e-3, 100),
-    "full": (300, 120, 3e-3, 150),
+    "tiny": Size(pt_steps=80, cpt_steps=60, lr=3e-3, n_items=100),
+    "full": Size(pt_steps=300, cpt_steps=120, lr=3e-3, n_items=150),
 }
 
 
@@ -81,26 +96,24 @@ def companion(*sources: str) -> dict[str, float]:
 
 
 def experiment(size: str = "full") -> dict:
-    if size not in SIZES:
-        raise ValueError(f"afriquellm: unknown size '{size}'; choose one of {list(SIZES)}")
-    pt_steps, cpt_steps, lr, n_items = SIZES[size]
+    s = size_of(SIZES, size, NAME)
     base = quickstart.config(size)
     base["name"] = "afriquellm"
     base["data"]["world"].update({
         "mix": {"story": 0.25, "encyclopedia": 0.25, "dialog": 0.2, "arithmetic": 0.2, "code": 0.1},
         "languages": [LANG], "language_frac": 0.25, "translated": {"arithmetic": 0.1, "dialog": 0.1},
-        "val_frac": 0.1, "arith_eval_n": n_items})
+        "val_frac": 0.1, "arith_eval_n": s.n_items})
     base["eval"].update({"groups": {"hrl": HRL}, "fact_qa": False, "arithmetic": True, "generations": 0,
-                         "max_items": n_items})
+                         "max_items": s.n_items})
     pretrain = {"name": "pretrain", "overrides": {
         "data.weights": {"story": 0.3, "encyclopedia": 0.3, "dialog": 0.1, "arithmetic": 0.3},
-        "train.steps": pt_steps, "train.lr": lr, "train.schedule": "cosine",
-        "train.warmup_steps": max(2, pt_steps // 20), "train.eval_every": 0}}
+        "train.steps": s.pt_steps, "train.lr": s.lr, "train.schedule": "cosine",
+        "train.warmup_steps": max(2, s.pt_steps // 20), "train.eval_every": 0}}
 
     def cpt(weights: dict) -> dict:
         return {"stages": [pretrain, {"name": "cpt", "init_from": "pretrain", "overrides": {
-            "data.weights": weights, "train.steps": cpt_steps, "train.lr": lr, "train.schedule": "cosine",
-            "train.warmup_steps": max(1, cpt_steps // 20), "train.eval_every": 0}}]}
+            "data.weights": weights, "train.steps": s.cpt_steps, "train.lr": s.lr, "train.schedule": "cosine",
+            "train.warmup_steps": max(1, s.cpt_steps // 20), "train.eval_every": 0}}]}
 
     arms = {
         "lrl-only": {"description": "CPT on the LRL only", **cpt({LRL: 1.0})},
@@ -112,24 +125,19 @@ def experiment(size: str = "full") -> dict:
                        **cpt(companion(*REPLAY))},
     }
     claims = [
-        {"name": "translated math beats HRL math for LRL math", "kind": "greater", "metric": LRL_REASONING,
-         "arms": ["+translated-math", "+math"], "chance": CHANCE, "role": "primary",
-         "paper": "translated (HRL->LRL) math data improves LRL reasoning the most"},
-        {"name": "translated math helps LRL math", "kind": "greater", "metric": LRL_REASONING,
-         "arms": ["+translated-math", "lrl-only"], "chance": CHANCE, "role": "primary",
-         "paper": "adding synthetic translated data improves reasoning-oriented evaluations over LRL-only CPT"},
-        {"name": "HRL math helps LRL math", "kind": "greater", "metric": LRL_REASONING,
-         "arms": ["+math", "lrl-only"], "chance": CHANCE,
-         "paper": "adding math data improves LRL reasoning over LRL-only CPT"},
-        {"name": "code helps LRL math", "kind": "greater", "metric": LRL_REASONING,
-         "arms": ["+code", "lrl-only"], "chance": CHANCE,
-         "paper": "adding code data improves LRL reasoning over LRL-only CPT"},
-        {"name": "LRL-only gives the best LRL loss", "kind": "less", "metric": f"val/loss/{LRL_HELD_OUT}",
-         "arms": ["lrl-only", "+translated-math"],
-         "paper": "LRL-only CPT gives the best LRL perplexity (here: on a Zorbish genre no arm trains on)"},
-        {"name": "English replay keeps HRL", "kind": "less", "metric": "val/loss/dialog",
-         "arms": ["+en-replay", "lrl-only"],
-         "paper": "mixing HRL data limits forgetting of the HRL (here: English dialog, not replayed)"},
+        greater("translated math beats HRL math for LRL math", "+translated-math", "+math", LRL_REASONING,
+                "translated (HRL->LRL) math data improves LRL reasoning the most", chance=CHANCE, role="primary"),
+        greater("translated math helps LRL math", "+translated-math", "lrl-only", LRL_REASONING,
+                "adding synthetic translated data improves reasoning-oriented evaluations over LRL-only CPT",
+                chance=CHANCE, role="primary"),
+        greater("HRL math helps LRL math", "+math", "lrl-only", LRL_REASONING,
+                "adding math data improves LRL reasoning over LRL-only CPT", chance=CHANCE),
+        greater("code helps LRL math", "+code", "lrl-only", LRL_REASONING,
+                "adding code data improves LRL reasoning over LRL-only CPT", chance=CHANCE),
+        less("LRL-only gives the best LRL loss", "lrl-only", "+translated-math", f"val/loss/{LRL_HELD_OUT}",
+             "LRL-only CPT gives the best LRL perplexity (here: on a Zorbish genre no arm trains on)"),
+        less("English replay keeps HRL", "+en-replay", "lrl-only", "val/loss/dialog",
+             "mixing HRL data limits forgetting of the HRL (here: English dialog, not replayed)"),
     ]
     return {"name": f"afriquellm-{size}", "paper": PAPER, "base": base, "arms": arms,
             "seeds": seeds(size), "stages": [pretrain], "claims": claims,

@@ -52,10 +52,13 @@ Each claim requires the premises of the grown arms it names. Seeds: 3 at tiny, 5
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from pretrainlab.experiments.claims import claim, less
 from pretrainlab.models.decoder import DecoderConfig
 from pretrainlab.models.flops import flops_per_step
 from pretrainlab.recipes import quickstart
-from pretrainlab.recipes.common import seeds
+from pretrainlab.recipes.common import seeds, size_of
 
 NAME = "bert2bert"
 PAPER = "bert2BERT: Towards Reusable Pretrained Language Models (arXiv 2110.07143)"
@@ -69,10 +72,21 @@ SMALL = {"d_model": 64, "n_layers": 2, "n_heads": 2, "ffn_hidden": 192}
 LARGE = {"d_model": 128, "n_layers": 4, "n_heads": 4, "ffn_hidden": 384}
 HALF = {**LARGE, "n_layers": 2}  # the stacking baseline's small model and the two-stage's wide model
 
+
+
+@dataclass(frozen=True)
+class Size:
+    steps: int
+    """Steps of the large model (the half and wide stages: 1/2 and 1/4 of them)."""
+    small_steps: int
+    """Pretraining steps of the small model."""
+    eval_every: int
+    """Evaluation interval of the large stage: the resolution of ``flops_to/val_loss_target``."""
+
+
 SIZES = {
-    #       large steps, small steps, eval every
-    "tiny": (80, 80, 8),
-    "full": (400, 400, 20),  # ~6 large-run equivalents per seed
+    "tiny": Size(steps=80, small_steps=80, eval_every=8),
+    "full": Size(steps=400, small_steps=400, eval_every=20),  # ~6 large-run equivalents per seed
 }
 BATCH, SEQ_LEN = 8, 128
 SAVING = 0.10
@@ -80,9 +94,8 @@ SAVING = 0.10
 
 
 def experiment(size: str = "full") -> dict:
-    if size not in SIZES:
-        raise ValueError(f"bert2bert: unknown size '{size}'; choose one of {list(SIZES)}")
-    steps, small_steps, every = SIZES[size]
+    s = size_of(SIZES, size, NAME)
+    steps, every = s.steps, s.eval_every
     base = quickstart.config(size)
     base["name"] = "bert2bert"
     base["train"].update({"batch_size": BATCH, "lr": 3e-3, "warmup_steps": max(2, steps // 20), "log_every": every})
@@ -92,7 +105,7 @@ def experiment(size: str = "full") -> dict:
     def train(n: int, eval_every: int = 0) -> dict:
         return {"train.steps": n, "train.warmup_steps": max(2, n // 20), "train.eval_every": eval_every}
 
-    small = {"name": "small", "overrides": {"model": SMALL, **train(small_steps)}}
+    small = {"name": "small", "overrides": {"model": SMALL, **train(s.small_steps)}}
     half = {"name": "half", "overrides": {"model": HALF, **train(steps // 2)}}
     wide = {"name": "wide", "init_from": "small", "overrides": {"model": HALF, "train.grow": "aki",
                                                                 **train(steps // 4)}}
@@ -123,27 +136,27 @@ def experiment(size: str = "full") -> dict:
     def must_train(a: str) -> str:
         return f"{a}: the grown model must train to reach the target"
 
-    premises = [{"name": must_train(a), "kind": "above", "metric": "grow/init_gap_to_target", "arms": [a],
-                 "value": 0.0, "role": "premise",
-                 "paper": "growth saves compute only if the grown model still has to train to reach the target"}
+    premises = [claim(must_train(a), "above", "grow/init_gap_to_target", [a],
+                      "growth saves compute only if the grown model still has to train to reach the target",
+                      value=0.0, role="premise")
                 for a in ("aki", "aki-2stage", "fpi", "stack")]
 
-    def less(name: str, a: str, b: str, min_effect: float, paper: str, role: str = "secondary") -> dict:
-        return {"name": name, "kind": "less", "metric": metric, "arms": [a, b], "min_effect": min_effect,
-                "role": role, "requires": [must_train(x) for x in (a, b) if x != "scratch"], "paper": paper}
+    def cheaper(name: str, a: str, b: str, min_effect: float, paper: str, role: str = "secondary") -> dict:
+        return less(name, a, b, metric, paper, min_effect=min_effect, role=role,
+                    requires=[must_train(x) for x in (a, b) if x != "scratch"])
 
     saves = "bert2BERT saves about 45% (BERT) / 47% (GPT) of the large model's pretraining compute"
     claims = premises + [
-        less("AKI reaches scratch loss with fewer FLOPs", "aki", "scratch", vs_scratch, saves, role="primary"),
-        less("bert2BERT (AKI + two-stage) reaches scratch loss with fewer FLOPs", "aki-2stage", "scratch",
-             vs_scratch, saves, role="primary"),
-        less("FPI reaches scratch loss with fewer FLOPs", "fpi", "scratch", vs_scratch,
-             "function-preserving initialization (FPI) also saves compute vs scratch"),
-        less("AKI faster than FPI", "aki", "fpi", resolution,
-             "AKI breaks symmetry with the upper layer's knowledge and converges faster than FPI"),
-        less("two-stage AKI cheaper than AKI", "aki-2stage", "aki", resolution,
-             "two-stage pretraining (sub-models first) accelerates training further"),
-        less("AKI beats stacking", "aki", "stack", resolution, "bert2BERT outperforms StackBERT"),
+        cheaper("AKI reaches scratch loss with fewer FLOPs", "aki", "scratch", vs_scratch, saves, role="primary"),
+        cheaper("bert2BERT (AKI + two-stage) reaches scratch loss with fewer FLOPs", "aki-2stage", "scratch",
+                vs_scratch, saves, role="primary"),
+        cheaper("FPI reaches scratch loss with fewer FLOPs", "fpi", "scratch", vs_scratch,
+                "function-preserving initialization (FPI) also saves compute vs scratch"),
+        cheaper("AKI faster than FPI", "aki", "fpi", resolution,
+                "AKI breaks symmetry with the upper layer's knowledge and converges faster than FPI"),
+        cheaper("two-stage AKI cheaper than AKI", "aki-2stage", "aki", resolution,
+                "two-stage pretraining (sub-models first) accelerates training further"),
+        cheaper("AKI beats stacking", "aki", "stack", resolution, "bert2BERT outperforms StackBERT"),
     ]
     return {"name": f"bert2bert-{size}", "paper": PAPER, "base": base, "arms": arms, "seeds": seeds(size),
             "claims": claims, "metrics": ["val/loss", "train/flops", metric]}

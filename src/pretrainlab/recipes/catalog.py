@@ -137,7 +137,8 @@ def catalog_rows() -> list[dict]:
     known = {entry["recipe"] for entry in CATALOG}
     for name, module in RECIPES.items():
         if name not in known:
-            rows.append({"n": "-", "paper": "(smoke run, not a paper)", "recipe": name, "modality": "text",
+            rows.append({"n": "-", "paper": "(smoke run, not a paper)", "recipe": name,
+                         "modality": getattr(module, "MODALITY", "text"),
                          "claim": "; ".join(getattr(module, "CLAIMS", [])),
                          "status": getattr(module, "STATUS", "runs")})
     return rows

@@ -62,9 +62,12 @@ general-loss rise at 10:90 over 50:50 was 0.23 nats). Seeds: 3 at tiny, 5 at ful
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from pretrainlab.eval.arithmetic_mc import CHANCE
+from pretrainlab.experiments.claims import claim, greater, less
 from pretrainlab.recipes import quickstart
-from pretrainlab.recipes.common import seeds
+from pretrainlab.recipes.common import seeds, size_of
 
 NAME = "davinci"
 PAPER = "daVinci-LLM: Towards the Science of Pretraining (GAIR-NLP)"
@@ -92,10 +95,30 @@ OFF_FLOOR = "the reasoning probe is off its floor"
 U_MARGIN = 0.01
 """Smallest val-loss gap (nats) by which the balanced ratio must beat an extreme (module docstring)."""
 
+
+
+@dataclass(frozen=True)
+class Size:
+    n_docs: int
+    model: str
+    """Decoder size preset."""
+    seq_len: int
+    batch: int
+    steps: int
+    """Steps of each depth arm and of stage 1."""
+    s2_steps: int
+    """Stage-2 steps of each ratio arm."""
+    depths: list[str]
+    """Processing depths run as arms (a subset of ``OPS``, shallowest first)."""
+    arith_n: int
+    """Arithmetic eval items generated (half in range: those are scored)."""
+
+
 SIZES = {
-    #       n_docs, model, seq_len, batch, steps, stage-2 steps, depths, arithmetic eval items (half in range)
-    "tiny": (800, "nano", 64, 8, 40, 20, ["L1", "L3", "L5"], 80),
-    "full": (6000, "micro", 256, 16, 200, 100, ["L1", "L2", "L3", "L4", "L5"], 300),
+    "tiny": Size(n_docs=800, model="nano", seq_len=64, batch=8, steps=40, s2_steps=20, depths=["L1", "L3", "L5"],
+                 arith_n=80),
+    "full": Size(n_docs=6000, model="micro", seq_len=256, batch=16, steps=200, s2_steps=100,
+                 depths=["L1", "L2", "L3", "L4", "L5"], arith_n=300),
 }
 
 
@@ -106,26 +129,25 @@ def pipeline(depth: str) -> list[dict]:
 
 
 def experiment(size: str = "full") -> dict:
-    if size not in SIZES:
-        raise ValueError(f"davinci: unknown size '{size}'; choose one of {list(SIZES)}")
-    n_docs, model, seq_len, batch, steps, s2_steps, depths, arith_n = SIZES[size]
-    items = arith_n - arith_n // 2  # in-range held-out problems
+    s = size_of(SIZES, size, NAME)
+    steps, s2_steps, depths = s.steps, s.s2_steps, s.depths
+    items = s.arith_n - s.arith_n // 2  # in-range held-out problems
     base = quickstart.config(size)
     base["name"] = NAME
-    base["data"]["world"].update({"n_docs": n_docs, "val_frac": 0.1, "noise_rate": 0.3, "val_noise_rate": 0.0,
+    base["data"]["world"].update({"n_docs": s.n_docs, "val_frac": 0.1, "noise_rate": 0.3, "val_noise_rate": 0.0,
                                   "dup_rate": 0.1, "near_dup_rate": 0.05, "arith_digits": [1, 2],
-                                  "arith_eval_n": arith_n})
-    base["data"]["seq_len"] = seq_len
-    base["model"]["size"] = model
-    base["train"].update({"steps": steps, "batch_size": batch, "warmup_steps": max(2, steps // 10),
+                                  "arith_eval_n": s.arith_n})
+    base["data"]["seq_len"] = s.seq_len
+    base["model"]["size"] = s.model
+    base["train"].update({"steps": steps, "batch_size": s.batch, "warmup_steps": max(2, steps // 10),
                           "eval_every": 0})
     base["eval"].update({"groups": {"general": GENERAL, "reasoning": REASONING}, "fact_qa": False,
                          "generations": 0, "max_items": items})
     if size == "tiny":
         base["eval"].update({"val_tokens": 1024, "report": False})
-    arms = {d: {"description": f"processing depth {d}: " + ", ".join(s["name"] if s["name"] != "simplify"
-                                                                     else s.get("rewriter", "simplify")
-                                                                     for s in pipeline(d)),
+    arms = {d: {"description": f"processing depth {d}: " + ", ".join(op["name"] if op["name"] != "simplify"
+                                                                     else op.get("rewriter", "simplify")
+                                                                     for op in pipeline(d)),
                 "overrides": {"data.curate": pipeline(d)}} for d in depths}
     stage1 = {"name": "stage1", "overrides": {"data.curate": pipeline("L1")}}  # = the L1 run (one job)
     for arm, r in RATIOS.items():
@@ -134,27 +156,24 @@ def experiment(size: str = "full") -> dict:
             stage1, {"name": "stage2", "init_from": "stage1", "overrides": {
                 "data.weights": weights, "train.steps": s2_steps, "train.lr": 1e-3,
                 "train.warmup_steps": max(1, s2_steps // 10)}}]}
-    probe = {"metric": PROBE, "chance": CHANCE, "min_effect": 1.0 / items, "requires": [OFF_FLOOR]}
+    probe = {"chance": CHANCE, "min_effect": 1.0 / items, "requires": [OFF_FLOOR]}
     claims = [
-        {"name": OFF_FLOOR, "kind": "above", "metric": PROBE, "arms": ["L1"], "value": CHANCE, "chance": CHANCE,
-         "role": "premise",
-         "paper": "a probe at chance cannot rank arms: held-out arithmetic (multiple choice) above chance "
-                  "after pretraining on the raw data"},
-        {"name": "deepest processing beats shallowest", "kind": "greater", "arms": [depths[-1], depths[0]],
-         "role": "primary", **probe,
-         "paper": "L5-processed data beats L1-processed data on held-out reasoning at equal tokens"},
-        {"name": "reasoning accuracy rises with processing depth", "kind": "monotonic_increasing", "arms": depths,
-         **probe, "paper": "accuracy on reasoning probes rises with data-processing depth at a fixed token budget"},
-        {"name": "stage-2 upweighting raises held-out reasoning accuracy", "kind": "monotonic_increasing",
-         "arms": list(RATIOS), "stage": "stage2", **probe,
-         "paper": "stage-2 reasoning upweighting raises reasoning ability"},
-        {"name": "balanced ratio beats the general-heavy extreme", "kind": "less", "metric": "val/loss",
-         "arms": ["g50-r50", "g90-r10"], "stage": "stage2", "min_effect": U_MARGIN,
-         "paper": "a balanced stage-2 ratio is best (U shape: here vs the 90:10 extreme)"},
-        {"name": "balanced ratio beats the reasoning-heavy extreme", "kind": "less", "metric": "val/loss",
-         "arms": ["g50-r50", "g10-r90"], "stage": "stage2", "min_effect": U_MARGIN,
-         "paper": "extreme ratios raise general val loss (collapse), so a balanced ratio is best "
-                  "(U shape: here vs the 10:90 extreme)"},
+        claim(OFF_FLOOR, "above", PROBE, ["L1"],
+              "a probe at chance cannot rank arms: held-out arithmetic (multiple choice) above chance "
+              "after pretraining on the raw data", value=CHANCE, chance=CHANCE, role="premise"),
+        greater("deepest processing beats shallowest", depths[-1], depths[0], PROBE,
+                "L5-processed data beats L1-processed data on held-out reasoning at equal tokens", role="primary",
+                **probe),
+        claim("reasoning accuracy rises with processing depth", "monotonic_increasing", PROBE, depths,
+              "accuracy on reasoning probes rises with data-processing depth at a fixed token budget", **probe),
+        claim("stage-2 upweighting raises held-out reasoning accuracy", "monotonic_increasing", PROBE, list(RATIOS),
+              "stage-2 reasoning upweighting raises reasoning ability", stage="stage2", **probe),
+        less("balanced ratio beats the general-heavy extreme", "g50-r50", "g90-r10", "val/loss",
+             "a balanced stage-2 ratio is best (U shape: here vs the 90:10 extreme)", stage="stage2",
+             min_effect=U_MARGIN),
+        less("balanced ratio beats the reasoning-heavy extreme", "g50-r50", "g10-r90", "val/loss",
+             "extreme ratios raise general val loss (collapse), so a balanced ratio is best "
+             "(U shape: here vs the 10:90 extreme)", stage="stage2", min_effect=U_MARGIN),
     ]
     return {"name": f"{NAME}-{size}", "paper": PAPER, "base": base, "arms": arms, "seeds": seeds(size),
             "claims": claims,

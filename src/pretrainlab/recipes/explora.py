@@ -58,7 +58,10 @@ block is a larger fraction than the paper's 1 of 24 (ViT-L): the "<10%" is not r
 
 from __future__ import annotations
 
-from pretrainlab.recipes.common import seeds
+from dataclasses import dataclass
+
+from pretrainlab.experiments.claims import claim, greater, less
+from pretrainlab.recipes.common import seeds, size_of
 
 NAME = "explora"
 PAPER = ("ExPLoRA: Parameter-Efficient Extended Pre-Training to Adapt Vision Transformers under Domain Shifts "
@@ -68,11 +71,32 @@ CLAIMS = ["ExPLoRA beats no extension, linear probe and fine-tune (primary)",
           "ExPLoRA trains fewer backbone parameters (sanity)"]
 STATUS = "inconclusive"
 
+
+
+@dataclass(frozen=True)
+class Size:
+    px: int
+    """Image size of both worlds."""
+    model: dict
+    """The run's ``model`` section (a ViT)."""
+    n_train: int
+    pt_steps: int
+    """MAE pretraining steps on shapes."""
+    ext_steps: int
+    """Extended pretraining steps on xray."""
+    batch: int
+    lr: float
+    rank: int
+    """LoRA rank."""
+    ft_epochs: int
+    """Fine-tuning epochs."""
+
+
 SIZES = {
-    #        image px, model overrides, n_train, pretrain/extended steps, batch, lr, LoRA rank, fine-tune epochs
-    "tiny": (16, {"preset": "test", "depth": 4, "patch_size": 4}, 512, (60, 60), 32, 1.5e-3, 4, 30),
-    "full": (32, {"preset": "test", "dim": 64, "depth": 8, "heads": 4, "patch_size": 4}, 4000, (600, 400), 64,
-             1e-3, 8, 20),
+    "tiny": Size(px=16, model={"preset": "test", "depth": 4, "patch_size": 4}, n_train=512, pt_steps=60, ext_steps=60,
+                 batch=32, lr=1.5e-3, rank=4, ft_epochs=30),
+    "full": Size(px=32, model={"preset": "test", "dim": 64, "depth": 8, "heads": 4, "patch_size": 4}, n_train=4000,
+                 pt_steps=600, ext_steps=400, batch=64, lr=1e-3, rank=8, ft_epochs=20),
 }
 LINEAR, FINETUNE = "eval/linear/auc", "eval/finetune/auc"
 MARGIN = 0.01
@@ -88,26 +112,25 @@ def _world(kind: str, size: int, n_train: int) -> dict:
 
 
 def experiment(size: str = "full") -> dict:
-    if size not in SIZES:
-        raise ValueError(f"{NAME}: unknown size '{size}'; choose one of {list(SIZES)}")
-    px, model, n_train, (pt_steps, ext_steps), batch, lr, rank, ft_epochs = SIZES[size]
-    target = _world("xray", px, n_train)
+    s = size_of(SIZES, size, NAME)
+    rank = s.rank
+    target = _world("xray", s.px, s.n_train)
 
     def train(steps: int) -> dict:
-        return {"steps": steps, "batch_size": batch, "lr": lr, "warmup_steps": max(2, steps // 10),
+        return {"steps": steps, "batch_size": s.batch, "lr": s.lr, "warmup_steps": max(2, steps // 10),
                 "schedule": "cosine", "weight_decay": 0.05, "betas": [0.9, 0.95], "log_every": 10, "ckpt_every": 0}
 
     base = {"name": NAME, "modality": "image",
-            "data": {"world": _world("shapes", px, n_train), "augment": {"preset": "mae"}},
-            "model": model,
+            "data": {"world": _world("shapes", s.px, s.n_train), "augment": {"preset": "mae"}},
+            "model": s.model,
             "objective": {"name": "mae", "mask_ratio": 0.75, "decoder_dim": 32 if size == "tiny" else 64,
                           "decoder_depth": 1, "decoder_heads": 2},
-            "train": train(pt_steps),
+            "train": train(s.pt_steps),
             "eval": {"protocols": ["linear", "finetune"], "world": target, "report": size == "full",
-                     "finetune_lrs": FT_LRS, "finetune_epochs": ft_epochs,
+                     "finetune_lrs": FT_LRS, "finetune_epochs": s.ft_epochs,
                      **({"linear_wd": [1e-4, 1e-2, 1e-1]} if size == "tiny" else {})}}
     pretrain = {"name": "pretrain"}
-    extended = {"data.world": target, "train": train(ext_steps)}
+    extended = {"data.world": target, "train": train(s.ext_steps)}
     adapt = {"freeze": True, "unfreeze_blocks": [-1], "unfreeze": [r"norm"], "lora_rank": rank,
              "lora_alpha": float(rank), "lora_targets": [r"attn\.qkv$", r"attn\.proj$"]}
     arms = {
@@ -125,17 +148,15 @@ def experiment(size: str = "full") -> dict:
     for tag, metric in (("linear probe", LINEAR), ("fine-tune", FINETUNE)):
         premise = f"full extended pretraining helps ({tag})"
         claims += [
-            {"name": f"ExPLoRA beats no extension ({tag})", "kind": "greater", "metric": metric,
-             "arms": ["explora", "pretrained"], "chance": AUC_CHANCE, "role": "primary", "paper": beats},
-            {"name": premise, "kind": "greater", "metric": metric, "arms": ["full", "pretrained"],
-             "chance": AUC_CHANCE, "role": "premise", "paper": helps},
-            {"name": f"ExPLoRA not worse than full extended pretraining ({tag})", "kind": "noninferior",
-             "metric": metric, "arms": ["explora", "full"], "margin": MARGIN, "better": "higher",
-             "chance": AUC_CHANCE, "requires": [premise], "paper": matches},
+            greater(f"ExPLoRA beats no extension ({tag})", "explora", "pretrained", metric, beats,
+                    chance=AUC_CHANCE, role="primary"),
+            greater(premise, "full", "pretrained", metric, helps, chance=AUC_CHANCE, role="premise"),
+            claim(f"ExPLoRA not worse than full extended pretraining ({tag})", "noninferior", metric,
+                  ["explora", "full"], matches, margin=MARGIN, better="higher", chance=AUC_CHANCE,
+                  requires=[premise]),
         ]
-    claims.append({"name": "ExPLoRA trains fewer backbone parameters", "kind": "less",
-                   "metric": "params_trainable_backbone", "arms": ["explora", "full"], "role": "sanity",
-                   "paper": matches})
+    claims.append(less("ExPLoRA trains fewer backbone parameters", "explora", "full", "params_trainable_backbone",
+                       matches, role="sanity"))
     return {"name": f"{NAME}-{size}", "paper": PAPER, "base": base, "arms": arms, "seeds": seeds(size),
             "claims": claims, "metrics": [LINEAR, FINETUNE, "eval/linear/mAP", "eval/finetune/mAP",
                                           "eval/linear/test_shift/auc", "eval/finetune/test_shift/auc",

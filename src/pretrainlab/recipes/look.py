@@ -41,7 +41,10 @@ linear-probe accuracy on subclasses ... than CE"):
 
 from __future__ import annotations
 
-from pretrainlab.recipes.common import seeds
+from dataclasses import dataclass
+
+from pretrainlab.experiments.claims import claim, greater
+from pretrainlab.recipes.common import seeds, size_of
 
 NAME = "look"
 PAPER = "Rethinking Supervised Pre-training for Better Downstream Transferring (LOOK, arXiv 2110.06014)"
@@ -49,10 +52,25 @@ CLAIMS = ["LOOK beats CE on the sub-class linear probe (primary)", "LOOK beats C
           "similar upstream accuracy (premise)"]
 STATUS = "not testable"
 
+
+
+@dataclass(frozen=True)
+class Size:
+    px: int
+    """Image size."""
+    n_train: int
+    """Training images (also LOOK's memory bank size)."""
+    n_eval: int
+    """Validation and test images."""
+    steps: int
+    batch: int
+    k: int
+    """LOOK's number of neighbours."""
+
+
 SIZES = {
-    #        size px, n_train, n_eval, steps, batch, k
-    "tiny": (16, 512, 128, 100, 32, 10),
-    "full": (32, 8000, 1000, 3000, 128, 50),
+    "tiny": Size(px=16, n_train=512, n_eval=128, steps=100, batch=32, k=10),
+    "full": Size(px=32, n_train=8000, n_eval=1000, steps=3000, batch=128, k=50),
 }
 N_SUPER, N_SUB = 4, 3
 UPSTREAM_MARGIN = 0.05
@@ -60,23 +78,22 @@ UPSTREAM_MARGIN = 0.05
 
 
 def experiment(size: str = "full") -> dict:
-    if size not in SIZES:
-        raise ValueError(f"look: unknown size '{size}'; choose one of {list(SIZES)}")
-    px, n_train, n_eval, steps, batch, k = SIZES[size]
-    world = {"kind": "shapes", "size": px, "n_train": n_train, "n_val": n_eval, "n_test": n_eval, "seed": 0,
+    s = size_of(SIZES, size, NAME)
+    steps, k = s.steps, s.k
+    world = {"kind": "shapes", "size": s.px, "n_train": s.n_train, "n_val": s.n_eval, "n_test": s.n_eval, "seed": 0,
              "label": "super", "n_super": N_SUPER, "n_sub": N_SUB, "spurious": 0.0}
     base = {
         "name": "look", "modality": "image",
         "data": {"world": world, "augment": {"preset": "mae", "crop_scale": [0.6, 1.0]}},
-        "model": {"family": "vit", "preset": "test", "patch_size": 4, "image_size": px},
+        "model": {"family": "vit", "preset": "test", "patch_size": 4, "image_size": s.px},
         "objective": {"name": "supervised"},
-        "train": {"steps": steps, "batch_size": batch, "lr": 1.5e-3, "warmup_steps": max(2, steps // 20),
+        "train": {"steps": steps, "batch_size": s.batch, "lr": 1.5e-3, "warmup_steps": max(2, steps // 20),
                   "weight_decay": 0.05, "betas": [0.9, 0.95], "log_every": max(1, steps // 10), "ckpt_every": 0,
                   "eval_every": 0},
         "eval": {"protocols": ["linear"], "test_splits": ["test"]},
     }
     look = {"name": "look", "k": k, "temperature": 0.1, "proj_hidden": 128, "proj_dim": 32, "momentum": 0.99,
-            "bank_size": n_train}
+            "bank_size": s.n_train}
     transfer = {"name": "transfer", "init_from": "pretrain", "overrides": {
         "train.steps": 0, "eval.world": {**world, "label": "sub"}, "eval.protocols": ["linear", "knn"]}}
     arms = {
@@ -89,15 +106,14 @@ def experiment(size: str = "full") -> dict:
     premise = "similar upstream accuracy"
     sub_chance = 1.0 / (N_SUPER * N_SUB)
     claims = [
-        {"name": premise, "kind": "equivalent", "metric": "eval/linear/top1", "arms": ["look", "ce"],
-         "stage": "pretrain", "margin": UPSTREAM_MARGIN, "chance": 1.0 / N_SUPER, "role": "premise",
-         "paper": "LOOK's gains come at similar upstream (super-class) accuracy"},
-        {"name": "LOOK beats CE on the sub-class linear probe", "kind": "greater", "metric": "eval/linear/top1",
-         "arms": ["look", "ce"], "stage": "transfer", "chance": sub_chance, "role": "primary",
-         "requires": [premise], "paper": paper},
-        {"name": "LOOK beats CE on sub-class kNN", "kind": "greater", "metric": "eval/knn/top1",
-         "arms": ["look", "ce"], "stage": "transfer", "chance": sub_chance, "requires": [premise],
-         "paper": "LOOK transfers better than CE under kNN evaluation too"},
+        claim(premise, "equivalent", "eval/linear/top1", ["look", "ce"],
+              "LOOK's gains come at similar upstream (super-class) accuracy", stage="pretrain", margin=UPSTREAM_MARGIN,
+              chance=1.0 / N_SUPER, role="premise"),
+        greater("LOOK beats CE on the sub-class linear probe", "look", "ce", "eval/linear/top1", paper,
+                stage="transfer", chance=sub_chance, role="primary", requires=[premise]),
+        greater("LOOK beats CE on sub-class kNN", "look", "ce", "eval/knn/top1",
+                "LOOK transfers better than CE under kNN evaluation too", stage="transfer", chance=sub_chance,
+                requires=[premise]),
     ]
     return {"name": f"look-{size}", "paper": PAPER, "base": base, "arms": arms, "seeds": seeds(size),
             "claims": claims, "metrics": ["eval/linear/top1", "eval/knn/top1"]}

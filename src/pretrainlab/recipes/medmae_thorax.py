@@ -48,7 +48,10 @@ The recipe items are "check" items that may not replicate here.
 
 from __future__ import annotations
 
-from pretrainlab.recipes.common import seeds
+from dataclasses import dataclass
+
+from pretrainlab.experiments.claims import claim
+from pretrainlab.recipes.common import seeds, size_of
 
 NAME = "medmae-thorax"
 PAPER = "Delving into Masked Autoencoders for Multi-Label Thorax Disease Classification (arXiv 2210.12843)"
@@ -56,11 +59,33 @@ CLAIMS = ["in-domain MAE > out-of-domain MAE > scratch (mean AUC; primary)", "in
           "mask 0.9 >= 0.75, crop (0.5, 1) >= (0.2, 1)", "LLRD helps fine-tuning"]
 STATUS = "inconclusive"
 
+
+
+@dataclass(frozen=True)
+class Size:
+    n_train: int
+    """Pretraining images (X-rays; the out-of-domain shapes world has as many)."""
+    labelled: int
+    """Labelled X-rays the probes and fine-tuning use (``eval.max_train``)."""
+    n_eval: int
+    """Validation and test images."""
+    vit: tuple[int, int, int]
+    """ViT encoder (dim, depth, heads)."""
+    decoder: tuple[int, int, int]
+    """MAE decoder (dim, depth, heads)."""
+    steps: int
+    batch: int
+    ft_epochs: int
+    """Fine-tuning epochs."""
+    ft_lrs: list[float]
+    """Fine-tuning learning rates (the best on val is kept)."""
+
+
 SIZES = {
-    #        n_train, labelled, n_eval, vit (dim, depth, heads), decoder (dim, depth, heads), steps, batch,
-    #        fine-tune epochs, fine-tune lrs
-    "tiny": (1024, 512, 256, (32, 2, 2), (32, 1, 2), 150, 64, 30, [1e-3, 3e-4]),
-    "full": (20000, 2000, 1000, (96, 4, 3), (64, 2, 4), 3000, 128, 20, [1e-3, 3e-4]),
+    "tiny": Size(n_train=1024, labelled=512, n_eval=256, vit=(32, 2, 2), decoder=(32, 1, 2), steps=150, batch=64,
+                 ft_epochs=30, ft_lrs=[1e-3, 3e-4]),
+    "full": Size(n_train=20000, labelled=2000, n_eval=1000, vit=(96, 4, 3), decoder=(64, 2, 4), steps=3000, batch=128,
+                 ft_epochs=20, ft_lrs=[1e-3, 3e-4]),
 }
 LAYER_DECAY = 0.75
 NONINFERIORITY_MARGIN = 0.01
@@ -69,10 +94,9 @@ AUC_CHANCE = 0.5
 
 
 def experiment(size: str = "full") -> dict:
-    if size not in SIZES:
-        raise ValueError(f"medmae-thorax: unknown size '{size}'; choose one of {list(SIZES)}")
-    n_train, labelled, n_eval, (dim, depth, heads), (ddim, ddepth, dheads), steps, batch, ft_epochs, ft_lrs = \
-        SIZES[size]
+    s = size_of(SIZES, size, NAME)
+    n_train, n_eval, steps = s.n_train, s.n_eval, s.steps
+    (dim, depth, heads), (ddim, ddepth, dheads) = s.vit, s.decoder
     xray = {"kind": "xray", "size": 32, "n_train": n_train, "n_val": n_eval, "n_test": n_eval, "seed": 0}
     shapes = {"kind": "shapes", "size": 32, "channels": 1, "n_train": n_train, "n_val": n_eval, "n_test": n_eval,
               "seed": 0}
@@ -82,12 +106,12 @@ def experiment(size: str = "full") -> dict:
         "model": {"family": "vit", "preset": "test", "dim": dim, "depth": depth, "heads": heads, "patch_size": 4,
                   "image_size": 32},
         "objective": {"name": "supervised"},
-        "train": {"steps": steps, "batch_size": batch, "lr": 1.5e-3, "warmup_steps": max(2, steps // 20),
+        "train": {"steps": steps, "batch_size": s.batch, "lr": 1.5e-3, "warmup_steps": max(2, steps // 20),
                   "weight_decay": 0.05, "betas": [0.9, 0.95], "log_every": max(1, steps // 10), "ckpt_every": 0,
                   "eval_every": 0},
         "eval": {"protocols": ["multilabel", "finetune"]},
     }
-    probe_eval = {"eval.max_train": labelled, "eval.finetune_epochs": ft_epochs, "eval.finetune_lrs": ft_lrs}
+    probe_eval = {"eval.max_train": s.labelled, "eval.finetune_epochs": s.ft_epochs, "eval.finetune_lrs": s.ft_lrs}
 
     def mae(mask: float, crop: float, world: dict | None = None) -> dict:
         ov = {"objective": {"name": "mae", "mask_ratio": mask, "decoder_dim": ddim, "decoder_depth": ddepth,
@@ -114,19 +138,19 @@ def experiment(size: str = "full") -> dict:
     ft, lin = "eval/finetune/auc", "eval/multilabel/auc"
     order = "in-domain MAE > out-of-domain (ImageNet) transfer > scratch in mean AUC"
 
-    def claim(name: str, kind: str, arms: list[str], paper: str, **extra) -> dict:
-        return {"name": name, "kind": kind, "metric": ft, "arms": arms, "chance": AUC_CHANCE, "paper": paper, **extra}
+    def auc(name: str, kind: str, arms: list[str], paper: str, **extra) -> dict:
+        return claim(name, kind, ft, arms, paper, chance=AUC_CHANCE, **extra)
 
     def not_worse(name: str, a: str, b: str, paper: str) -> dict:
-        return claim(name, "noninferior", [a, b], paper, margin=NONINFERIORITY_MARGIN, better="higher")
+        return auc(name, "noninferior", [a, b], paper, margin=NONINFERIORITY_MARGIN, better="higher")
 
     claims = [
-        claim("fine-tune: in-domain MAE > out-of-domain MAE > scratch", "monotonic_increasing",
-              ["scratch", "ood-mae", "mae-75"], order, role="primary"),
-        claim("fine-tune: in-domain MAE beats out-of-domain supervised", "greater", ["medmae", "ood-supervised"],
-              "in-domain MAE pretraining beats ImageNet-supervised transfer"),
-        claim("LLRD helps fine-tuning", "greater", ["medmae", "medmae-no-llrd"],
-              "layer-wise LR decay improves fine-tuning"),
+        auc("fine-tune: in-domain MAE > out-of-domain MAE > scratch", "monotonic_increasing",
+            ["scratch", "ood-mae", "mae-75"], order, role="primary"),
+        auc("fine-tune: in-domain MAE beats out-of-domain supervised", "greater", ["medmae", "ood-supervised"],
+            "in-domain MAE pretraining beats ImageNet-supervised transfer"),
+        auc("LLRD helps fine-tuning", "greater", ["medmae", "medmae-no-llrd"],
+            "layer-wise LR decay improves fine-tuning"),
         not_worse("mask 0.9 not worse than 0.75", "mae-90", "mae-75", "a higher mask ratio (0.9) suits X-rays (>=)"),
         not_worse("crop (0.5, 1) not worse than (0.2, 1)", "medmae", "mae-90",
                   "a milder random resized crop (0.5, 1) suits X-rays (>=)"),

@@ -56,8 +56,11 @@ which no arm trains on, at equal steps and tokens.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from pretrainlab.experiments.claims import less
 from pretrainlab.recipes import quickstart
-from pretrainlab.recipes.common import seeds
+from pretrainlab.recipes.common import seeds, size_of
 
 NAME = "memeff-pt"
 PAPER = ("Scalable Parameter and Memory Efficient Pretraining for LLM: Recent Algorithmic Advances and "
@@ -66,10 +69,27 @@ CLAIMS = ["refactorization beats GaLore (primary)", "tuned full-rank is best (pr
           "GaLore beats pure low-rank", "refactorization beats pure low-rank"]
 STATUS = "does not hold"
 
+
+
+@dataclass(frozen=True)
+class Size:
+    model: dict
+    """The run's ``model`` section."""
+    seq_len: int
+    batch: int
+    steps: int
+    rank: int
+    """Rank of GaLore's projector and of the low-rank factors."""
+    gap: int
+    """Steps between GaLore projector updates and between low-rank refactorizations."""
+    rewarm: int
+    """Re-warmup steps after each refactorization."""
+
+
 SIZES = {
-    #        model overrides, seq_len, batch, steps, rank, restart/projector gap, re-warmup
-    "tiny": ({"size": "nano", "d_model": 64, "n_layers": 2, "n_heads": 4}, 64, 8, 100, 16, 25, 5),
-    "full": ({"size": "micro"}, 128, 16, 300, 32, 75, 10),
+    "tiny": Size(model={"size": "nano", "d_model": 64, "n_layers": 2, "n_heads": 4}, seq_len=64, batch=8, steps=100,
+                 rank=16, gap=25, rewarm=5),
+    "full": Size(model={"size": "micro"}, seq_len=128, batch=16, steps=300, rank=32, gap=75, rewarm=10),
 }
 METHODS = ("full-adamw", "galore", "lowrank", "refactor")
 LR_GRID = (1e-3, 3e-3, 1e-2)
@@ -96,14 +116,13 @@ def lr_arms() -> dict[str, list[str]]:
 
 
 def experiment(size: str = "full") -> dict:
-    if size not in SIZES:
-        raise ValueError(f"memeff-pt: unknown size '{size}'; choose one of {list(SIZES)}")
-    model, seq_len, batch, steps, rank, gap, rewarm = SIZES[size]
+    s = size_of(SIZES, size, NAME)
+    steps, rank, gap = s.steps, s.rank, s.gap
     base = quickstart.config(size)
     base["name"] = "memeff-pt"
-    base["model"] = model
-    base["data"]["seq_len"] = seq_len
-    base["train"].update({"steps": steps, "batch_size": batch, "lr": DECLARED_LR,
+    base["model"] = s.model
+    base["data"]["seq_len"] = s.seq_len
+    base["train"].update({"steps": steps, "batch_size": s.batch, "lr": DECLARED_LR,
                           "warmup_steps": max(2, steps // 10), "schedule": "cosine", "eval_every": 0, "ckpt_every": 0})
     base["eval"].update({"fact_qa": False, "arithmetic": False, "generations": 0})
     lowrank = {"train.lowrank.mode": "lowrank", "train.lowrank.rank": rank, "train.lowrank.alpha": float(rank)}
@@ -114,7 +133,7 @@ def experiment(size: str = "full") -> dict:
                     "train.galore.scale": 1.0}),
         "lowrank": (f"W = B A, rank {rank}, from scratch", lowrank),
         "refactor": (f"W = B A, rank {rank}, SVD refactorization + momentum reset every {gap} steps",
-                     {**lowrank, "train.lowrank.restart_every": gap, "train.lowrank.rewarm_steps": rewarm,
+                     {**lowrank, "train.lowrank.restart_every": gap, "train.lowrank.rewarm_steps": s.rewarm,
                       "train.lowrank.reset_moments": "all"}),
     }
     arms = {arm(m, lr): {"description": f"{desc}, LR {lr:g}", "overrides": {**over, "train.lr": lr}}
@@ -123,8 +142,8 @@ def experiment(size: str = "full") -> dict:
     def at(m: str) -> str:
         return arm(m, DECLARED_LR)
 
-    def less(name: str, a: str, b: str, paper: str, role: str = "secondary") -> dict:
-        return {"name": name, "kind": "less", "metric": "val/loss", "arms": [a, b], "role": role, "paper": paper}
+    def lower_loss(name: str, a: str, b: str, paper: str, role: str = "secondary") -> dict:
+        return less(name, a, b, "val/loss", paper, role=role)
 
     best = "with a proper choice of optimizer and hyperparameters, full-rank training delivers the best performance"
     high = ("incorporating high-rank updates in low-rank approaches is the key (GaLore, Fira, SLTrain beat pure "
@@ -133,18 +152,16 @@ def experiment(size: str = "full") -> dict:
             "GaLore and Fira while using about 25% less memory")
     memory = "the refactorized low-rank method uses about 25% less memory (weights + optimizer states) than GaLore"
     claims = [
-        less("refactorization beats GaLore", "refactor", "galore", head, role="primary"),
-        less("full-rank beats refactorization", "full-adamw", "refactor", best, role="primary"),
-        less("full-rank beats GaLore", "full-adamw", "galore", best),
-        less("GaLore beats pure low-rank", "galore", "lowrank", high),
-        less("refactorization beats pure low-rank", "refactor", "lowrank",
-             "weight refactorization and momentum reset improve the low-rank method"),
-        {"name": "refactorization holds less weight + optimizer memory than GaLore", "kind": "less",
-         "metric": "memory/weights_optim_bytes", "arms": [at("refactor"), at("galore")], "role": "sanity",
-         "paper": memory},
-        {"name": "refactorization holds less weight + optimizer memory than full rank", "kind": "less",
-         "metric": "memory/weights_optim_bytes", "arms": [at("refactor"), at("full-adamw")], "role": "sanity",
-         "paper": memory},
+        lower_loss("refactorization beats GaLore", "refactor", "galore", head, role="primary"),
+        lower_loss("full-rank beats refactorization", "full-adamw", "refactor", best, role="primary"),
+        lower_loss("full-rank beats GaLore", "full-adamw", "galore", best),
+        lower_loss("GaLore beats pure low-rank", "galore", "lowrank", high),
+        lower_loss("refactorization beats pure low-rank", "refactor", "lowrank",
+                   "weight refactorization and momentum reset improve the low-rank method"),
+        less("refactorization holds less weight + optimizer memory than GaLore", at("refactor"), at("galore"),
+             "memory/weights_optim_bytes", memory, role="sanity"),
+        less("refactorization holds less weight + optimizer memory than full rank", at("refactor"), at("full-adamw"),
+             "memory/weights_optim_bytes", memory, role="sanity"),
     ]
     return {"name": f"memeff-pt-{size}", "paper": PAPER, "base": base, "arms": arms, "seeds": seeds(size),
             "selections": {m: {"arms": lr_arms()[m], "metric": LR_SELECTION["metric"]} for m in METHODS},

@@ -45,7 +45,10 @@ bounds the paper also reports.
 
 from __future__ import annotations
 
-from pretrainlab.recipes.common import seeds
+from dataclasses import dataclass
+
+from pretrainlab.experiments.claims import claim, greater, less
+from pretrainlab.recipes.common import seeds, size_of
 
 NAME = "nmc-cl"
 PAPER = "A Simple Baseline that Questions the Use of Pretrained-Models in Continual Learning (Janson et al., 2022)"
@@ -53,10 +56,27 @@ CLAIMS = ["NMC beats sequential fine-tuning (primary)", "NMC beats a sequential 
           "NMC forgets less than sequential fine-tuning", "NMC not worse than the joint linear probe by > 0.10"]
 STATUS = "inconclusive"
 
+
+
+@dataclass(frozen=True)
+class Size:
+    px: int
+    """Image size."""
+    n_train: int
+    n_eval: int
+    """Validation and test images."""
+    steps: int
+    """Supervised pretraining steps."""
+    batch: int
+    n_tasks: int
+    """Tasks the class-incremental stream is split into (at most ``N_CLASSES``)."""
+    epochs: int
+    """Training epochs per task."""
+
+
 SIZES = {
-    #        size px, n_train, n_eval, pretrain steps, batch, tasks, epochs per task
-    "tiny": (16, 480, 120, 100, 32, 4, 3),
-    "full": (32, 6000, 1200, 3000, 128, 6, 10),
+    "tiny": Size(px=16, n_train=480, n_eval=120, steps=100, batch=32, n_tasks=4, epochs=3),
+    "full": Size(px=32, n_train=6000, n_eval=1200, steps=3000, batch=128, n_tasks=6, epochs=10),
 }
 N_CLASSES = 12
 """The stream's classes: the shapes world's 4 super-classes x 3 sub-classes (defaults)."""
@@ -66,19 +86,18 @@ METHOD_LR = {"ncm": 1e-3, "linear": 1e-2, "finetune": 3e-4, "joint": 1e-2}
 
 
 def experiment(size: str = "full") -> dict:
-    if size not in SIZES:
-        raise ValueError(f"nmc-cl: unknown size '{size}'; choose one of {list(SIZES)}")
-    px, n_train, n_eval, steps, batch, n_tasks, epochs = SIZES[size]
-    upstream = {"kind": "shapes", "size": px, "n_train": n_train, "n_val": n_eval, "n_test": n_eval, "seed": 1,
+    s = size_of(SIZES, size, NAME)
+    steps = s.steps
+    upstream = {"kind": "shapes", "size": s.px, "n_train": s.n_train, "n_val": s.n_eval, "n_test": s.n_eval, "seed": 1,
                 "label": "super", "spurious": 0.0}
     stream = {**upstream, "seed": 0, "label": "sub"}
-    n_tasks = min(n_tasks, N_CLASSES)
+    n_tasks = min(s.n_tasks, N_CLASSES)
     base = {
         "name": "nmc-cl", "modality": "image",
         "data": {"world": upstream, "augment": {"preset": "mae"}},
-        "model": {"family": "vit", "preset": "test", "patch_size": 4, "image_size": px},
+        "model": {"family": "vit", "preset": "test", "patch_size": 4, "image_size": s.px},
         "objective": {"name": "supervised"},
-        "train": {"steps": steps, "batch_size": batch, "lr": 1.5e-3, "warmup_steps": max(2, steps // 20),
+        "train": {"steps": steps, "batch_size": s.batch, "lr": 1.5e-3, "warmup_steps": max(2, steps // 20),
                   "weight_decay": 0.05, "betas": [0.9, 0.95], "log_every": max(1, steps // 10), "ckpt_every": 0,
                   "eval_every": 0},
         "eval": {"protocols": ["linear"], "test_splits": ["test"]},
@@ -88,7 +107,7 @@ def experiment(size: str = "full") -> dict:
     def stream_stage(method: str) -> dict:
         return {"name": "stream", "init_from": "pretrain", "overrides": {
             "train.steps": 0, "eval.world": stream, "eval.protocols": ["class_incremental"],
-            "eval.ci_method": method, "eval.ci_tasks": n_tasks, "eval.ci_epochs": epochs,
+            "eval.ci_method": method, "eval.ci_tasks": n_tasks, "eval.ci_epochs": s.epochs,
             "eval.ci_lr": METHOD_LR[method]}}
 
     descriptions = {"ncm": "nearest class mean on the frozen encoder (no training)",
@@ -100,14 +119,11 @@ def experiment(size: str = "full") -> dict:
     paper = "NMC's final average accuracy >= fine-tuning-based CL baselines, zero forgetting, small gap to joint"
     chance = 1.0 / N_CLASSES
     claims = [
-        {"name": "NMC beats sequential fine-tuning", "kind": "greater", "metric": acc, "arms": ["ncm", "finetune"],
-         "chance": chance, "role": "primary", "paper": paper},
-        {"name": "NMC beats a sequential linear head", "kind": "greater", "metric": acc, "arms": ["ncm", "linear"],
-         "chance": chance, "role": "primary", "paper": paper},
-        {"name": "NMC forgets less than sequential fine-tuning", "kind": "less", "metric": forget,
-         "arms": ["ncm", "finetune"], "paper": paper},
-        {"name": "NMC not worse than the joint linear probe", "kind": "noninferior", "metric": acc,
-         "arms": ["ncm", "joint"], "margin": JOINT_GAP, "better": "higher", "chance": chance, "paper": paper},
+        greater("NMC beats sequential fine-tuning", "ncm", "finetune", acc, paper, chance=chance, role="primary"),
+        greater("NMC beats a sequential linear head", "ncm", "linear", acc, paper, chance=chance, role="primary"),
+        less("NMC forgets less than sequential fine-tuning", "ncm", "finetune", forget, paper),
+        claim("NMC not worse than the joint linear probe", "noninferior", acc, ["ncm", "joint"], paper,
+              margin=JOINT_GAP, better="higher", chance=chance),
     ]
     return {"name": f"nmc-cl-{size}", "paper": PAPER, "base": base, "arms": arms, "seeds": seeds(size),
             "claims": claims, "metrics": [acc, "eval/class_incremental/avg_inc_acc", forget]}

@@ -67,8 +67,11 @@ of training years).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from pretrainlab.experiments.claims import claim, greater, less
 from pretrainlab.recipes import quickstart
-from pretrainlab.recipes.common import seeds
+from pretrainlab.recipes.common import seeds, size_of
 
 NAME = "pretrainers-guide"
 PAPER = "A Pretrainer's Guide to Training Data (Longpre et al., NAACL 2024, arXiv 2305.13169)"
@@ -101,22 +104,37 @@ VAL_TOKENS = {"tiny": 4096, "full": 16384}
 """Val tokens per source: about all val dialogs (13 docs, ~3k tokens at tiny; 72 at full), whose few
 insult lines the toxic-line claims are judged on."""
 
+
+
+@dataclass(frozen=True)
+class Size:
+    n_docs: int
+    model: str
+    """Decoder size preset."""
+    seq_len: int
+    batch: int
+    steps: int
+    windows: list[tuple[int, int]]
+    """Train-year windows of the temporal arms (oldest first)."""
+
+
 SIZES = {
-    #       n_docs, model, seq_len, batch, steps, year windows (oldest first)
-    "tiny": (800, "nano", 64, 8, 40, [(2000, 2004), (2010, 2014)]),
-    "full": (6000, "micro", 256, 16, 200, [(2000, 2004), (2005, 2009), (2010, 2014)]),
+    "tiny": Size(n_docs=800, model="nano", seq_len=64, batch=8, steps=40, windows=[(2000, 2004), (2010, 2014)]),
+    "full": Size(n_docs=6000, model="micro", seq_len=256, batch=16, steps=200,
+                 windows=[(2000, 2004), (2005, 2009), (2010, 2014)]),
 }
 
 
 def _base(size: str) -> dict:
-    n_docs, model, seq_len, batch, steps, _ = SIZES[size]
+    s = size_of(SIZES, size, NAME)
+    steps = s.steps
     base = quickstart.config(size)
     base["name"] = NAME
-    base["data"]["world"].update({"n_docs": n_docs, "val_frac": 0.1, "noise_rate": 0.3, "val_noise_rate": 0.0,
+    base["data"]["world"].update({"n_docs": s.n_docs, "val_frac": 0.1, "noise_rate": 0.3, "val_noise_rate": 0.0,
                                   "toxicity_rate": 0.3})
-    base["data"]["seq_len"] = seq_len
-    base["model"]["size"] = model
-    base["train"].update({"steps": steps, "batch_size": batch, "warmup_steps": max(2, steps // 10),
+    base["data"]["seq_len"] = s.seq_len
+    base["model"]["size"] = s.model
+    base["train"].update({"steps": steps, "batch_size": s.batch, "warmup_steps": max(2, steps // 10),
                           "eval_every": 0})
     base["eval"].update({"groups": {"dated": DATED, "shared": SHARED}, "arithmetic": False, "generations": 0,
                          "toxic_lines": ["dialog"], "val_tokens": VAL_TOKENS[size]})
@@ -126,9 +144,7 @@ def _base(size: str) -> dict:
 
 
 def experiment(size: str = "full") -> dict:
-    if size not in SIZES:
-        raise ValueError(f"pretrainers-guide: unknown size '{size}'; choose one of {list(SIZES)}")
-    windows = SIZES[size][5]
+    windows = size_of(SIZES, size, NAME).windows
     base = _base(size)
     qa_items = min(base["data"]["world"]["qa_eval_per_group"], base["eval"]["max_items"])
     age_arms = {f"age-{lo}-{hi % 100:02d}": {
@@ -153,25 +169,23 @@ def experiment(size: str = "full") -> dict:
         **age_arms,
     }
     claims = [
-        {"name": "temporal misalignment hurts eval-year performance", "kind": "monotonic_decreasing",
-         "metric": "val/bpb/dated", "arms": list(age_arms), "min_effect": DATED_MIN, "role": "primary",
-         "paper": "temporal misalignment between pretraining and evaluation data degrades performance; "
-                  "newer pretraining data is better on newer evaluation data"},
-        {"name": "toxicity filter lowers toxic likelihood beyond data loss", "kind": "greater",
-         "metric": TOXIC_LINES, "arms": ["toxicity-filter", "random-drop"], "min_effect": TOXIC_MIN,
-         "role": "primary",
-         "paper": "toxicity filtering reduces toxic generation (proxy: held-out insult lines are less likely "
-                  "than after dropping as many dialogs at random)"},
-        {"name": "inverse toxicity filter raises toxic likelihood", "kind": "less", "metric": TOXIC_LINES,
-         "arms": ["inverse-toxicity", "baseline"], "min_effect": TOXIC_MIN,
-         "paper": "the inverse toxicity filter (removing the least toxic data) keeps or raises toxicity"},
-        {"name": "quality filter helps QA", "kind": "greater", "metric": "eval/fact_qa/train_people",
-         "arms": ["quality-filter", "baseline"], "chance": CHANCE, "min_effect": 1.0 / qa_items,
-         "paper": "quality filtering improves QA performance (despite removing data)"},
-        {"name": "dropping a broad domain hurts more than a narrow one", "kind": "greater",
-         "metric": "val/loss/shared", "arms": ["drop-story", "drop-code"], "min_effect": LOO_MIN,
-         "paper": "leaving out heterogeneous sources (books, web) hurts average performance most "
-                  "(here: loss on the domains both arms train on)"},
+        claim("temporal misalignment hurts eval-year performance", "monotonic_decreasing", "val/bpb/dated",
+              list(age_arms),
+              "temporal misalignment between pretraining and evaluation data degrades performance; "
+              "newer pretraining data is better on newer evaluation data", min_effect=DATED_MIN, role="primary"),
+        greater("toxicity filter lowers toxic likelihood beyond data loss", "toxicity-filter", "random-drop",
+                TOXIC_LINES,
+                "toxicity filtering reduces toxic generation (proxy: held-out insult lines are less likely "
+                "than after dropping as many dialogs at random)", min_effect=TOXIC_MIN, role="primary"),
+        less("inverse toxicity filter raises toxic likelihood", "inverse-toxicity", "baseline", TOXIC_LINES,
+             "the inverse toxicity filter (removing the least toxic data) keeps or raises toxicity",
+             min_effect=TOXIC_MIN),
+        greater("quality filter helps QA", "quality-filter", "baseline", "eval/fact_qa/train_people",
+                "quality filtering improves QA performance (despite removing data)", chance=CHANCE,
+                min_effect=1.0 / qa_items),
+        greater("dropping a broad domain hurts more than a narrow one", "drop-story", "drop-code", "val/loss/shared",
+                "leaving out heterogeneous sources (books, web) hurts average performance most "
+                "(here: loss on the domains both arms train on)", min_effect=LOO_MIN),
     ]
     return {"name": f"{NAME}-{size}", "paper": PAPER, "base": base, "arms": arms, "seeds": seeds(size),
             "claims": claims,

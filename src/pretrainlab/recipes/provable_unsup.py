@@ -43,7 +43,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pretrainlab.recipes.common import seeds
+from pretrainlab.recipes.common import seeds, size_of
 
 NAME = "provable-unsup"
 PAPER = "On the Provable Advantage of Unsupervised Pretraining (Ge, Tang, Fan, Jin; ICLR 2024, arXiv 2303.01566)"
@@ -80,9 +80,7 @@ def arm(m: int) -> str:
 
 
 def experiment(size: str = "full") -> dict:
-    if size not in SIZES:
-        raise ValueError(f"provable-unsup: unknown size '{size}'; choose one of {list(SIZES)}")
-    s = SIZES[size]
+    s = size_of(SIZES, size, NAME)
     world = {"kind": "gmm", "dim": 20, "components": COMPONENTS, "classes": 2, "separation": 5.0,
              "label_noise": 0.1, "n_unlabeled": s.ms[-1], "n_labeled": max(s.n_labeled),
              "label_draws": s.label_draws, "n_test": s.n_test}

@@ -43,8 +43,11 @@ the margin, so a tiny verdict is expected to be inconclusive; full (SD 0.005) ca
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from pretrainlab.experiments.claims import claim, greater, less
 from pretrainlab.recipes import quickstart
-from pretrainlab.recipes.common import seeds
+from pretrainlab.recipes.common import seeds, size_of
 
 NAME = "rewarm"
 PAPER = "Continual Pre-Training of Large Language Models: How to (re)warm your model? (arXiv 2308.04014)"
@@ -56,17 +59,31 @@ STATUS = "partly holds"
 UPSTREAM = ["story", "encyclopedia", "dialog"]
 DOWNSTREAM = ["arithmetic", "code"]
 
+
+
+@dataclass(frozen=True)
+class Size:
+    pt_steps: int
+    """Pretraining steps (upstream data)."""
+    ct_steps: int
+    """Continued-pretraining steps (downstream data)."""
+    eval_every: int
+    """Evaluation interval of the continued stage."""
+    peak: float
+    """Peak LR of pretraining (the constant arm continues at ``peak * min_ratio``)."""
+    warm_margin: float
+    """Equivalence margin (nats) of "warm-up length matters little"."""
+
+
 SIZES = {
-    #        pretrain steps, continue steps, eval every, lr peak, warm-up equivalence margin (nats)
-    "tiny": (80, 60, 20, 3e-3, 0.32),
-    "full": (400, 200, 25, 3e-3, 0.025),
+    "tiny": Size(pt_steps=80, ct_steps=60, eval_every=20, peak=3e-3, warm_margin=0.32),
+    "full": Size(pt_steps=400, ct_steps=200, eval_every=25, peak=3e-3, warm_margin=0.025),
 }
 
 
 def experiment(size: str = "full") -> dict:
-    if size not in SIZES:
-        raise ValueError(f"rewarm: unknown size '{size}'; choose one of {list(SIZES)}")
-    pt_steps, ct_steps, every, peak, warm_margin = SIZES[size]
+    s = size_of(SIZES, size, NAME)
+    pt_steps, ct_steps, peak = s.pt_steps, s.ct_steps, s.peak
     base = quickstart.config(size)
     base["name"] = "rewarm"
     base["data"]["world"]["mix"] = {"story": 0.25, "encyclopedia": 0.25, "dialog": 0.15, "arithmetic": 0.2,
@@ -78,7 +95,8 @@ def experiment(size: str = "full") -> dict:
         "data.weights": {d: 1.0 for d in UPSTREAM}, "train.steps": pt_steps, "train.lr": peak,
         "train.schedule": "cosine", "train.min_lr_ratio": min_ratio, "train.warmup_steps": max(2, pt_steps // 20),
         "train.eval_every": 0}}
-    continued = {"data.weights": {d: 1.0 for d in DOWNSTREAM}, "train.steps": ct_steps, "train.eval_every": every}
+    continued = {"data.weights": {d: 1.0 for d in DOWNSTREAM}, "train.steps": ct_steps,
+                 "train.eval_every": s.eval_every}
     warm = max(1, ct_steps // 100)  # 1% of the continued steps, as in the paper
 
     def rewarm(lr: float, warmup: int) -> dict:
@@ -102,28 +120,24 @@ def experiment(size: str = "full") -> dict:
                         "train.warmup_steps": max(2, ct_steps // 20)}}]},
     }
     down, up = "val/loss/downstream", "val/loss/upstream"
+    by_lr = ["rewarm-lr1e-3", "rewarm-lr3e-3", "rewarm-lr6e-3"]
     claims = [
-        {"name": "rewarming lowers downstream loss vs constant LR", "kind": "less", "metric": down,
-         "arms": ["rewarm-lr3e-3", "constant-low"], "role": "primary",
-         "paper": "in the longer run, re-warming improves downstream performance over a constant low LR"},
-        {"name": "continuing beats from-scratch on downstream", "kind": "less", "metric": down,
-         "arms": ["rewarm-lr3e-3", "scratch"], "role": "primary",
-         "paper": "continued pretraining outperforms models trained from scratch on the new data"},
-        {"name": "rewarming first raises upstream loss", "kind": "greater", "metric": "first_eval/val/loss/upstream",
-         "arms": ["rewarm-lr3e-3", "constant-low"],
-         "paper": "re-warming the LR first increases the loss on upstream (and downstream) data"},
-        {"name": "larger max LR lowers downstream loss", "kind": "monotonic_decreasing", "metric": down,
-         "arms": ["rewarm-lr1e-3", "rewarm-lr3e-3", "rewarm-lr6e-3"],
-         "paper": "in the long run, a higher max LR gives a lower downstream loss"},
-        {"name": "larger max LR forgets more upstream", "kind": "monotonic_increasing", "metric": up,
-         "arms": ["rewarm-lr1e-3", "rewarm-lr3e-3", "rewarm-lr6e-3"],
-         "paper": "a higher max LR gives a higher upstream loss (more forgetting)"},
-        {"name": "warm-up length matters little", "kind": "equivalent", "metric": down, "margin": warm_margin,
-         "arms": ["rewarm-lr3e-3-warm10", "rewarm-lr3e-3"], "requires": ["max LR moves downstream loss"],
-         "paper": "the warm-up duration has little effect on the final losses"},
-        {"name": "max LR moves downstream loss", "kind": "less", "metric": down,
-         "arms": ["rewarm-lr6e-3", "rewarm-lr1e-3"], "role": "premise",
-         "paper": "premise of the warm-up claim: the LR schedule changes the downstream loss here"},
+        less("rewarming lowers downstream loss vs constant LR", "rewarm-lr3e-3", "constant-low", down,
+             "in the longer run, re-warming improves downstream performance over a constant low LR", role="primary"),
+        less("continuing beats from-scratch on downstream", "rewarm-lr3e-3", "scratch", down,
+             "continued pretraining outperforms models trained from scratch on the new data", role="primary"),
+        greater("rewarming first raises upstream loss", "rewarm-lr3e-3", "constant-low",
+                "first_eval/val/loss/upstream",
+                "re-warming the LR first increases the loss on upstream (and downstream) data"),
+        claim("larger max LR lowers downstream loss", "monotonic_decreasing", down, by_lr,
+              "in the long run, a higher max LR gives a lower downstream loss"),
+        claim("larger max LR forgets more upstream", "monotonic_increasing", up, by_lr,
+              "a higher max LR gives a higher upstream loss (more forgetting)"),
+        claim("warm-up length matters little", "equivalent", down, ["rewarm-lr3e-3-warm10", "rewarm-lr3e-3"],
+              "the warm-up duration has little effect on the final losses", margin=s.warm_margin,
+              requires=["max LR moves downstream loss"]),
+        less("max LR moves downstream loss", "rewarm-lr6e-3", "rewarm-lr1e-3", down,
+             "premise of the warm-up claim: the LR schedule changes the downstream loss here", role="premise"),
     ]
     return {"name": f"rewarm-{size}", "paper": PAPER, "base": base, "arms": arms, "seeds": seeds(size),
             "stages": [pretrain], "claims": claims, "metrics": [up, down, "first_eval/val/loss/downstream"]}

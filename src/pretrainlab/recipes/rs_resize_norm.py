@@ -51,7 +51,11 @@ with an RGB uint8 checkpoint (``eval/features.py``), so "ImageNet-pretrained" is
 
 from __future__ import annotations
 
-from pretrainlab.recipes.common import seeds
+from dataclasses import dataclass
+from functools import partial
+
+from pretrainlab.experiments.claims import greater
+from pretrainlab.recipes.common import seeds, size_of
 
 NAME = "rs-resize-norm"
 PAPER = ("Revisiting pre-trained remote sensing model benchmarks: resizing and normalization matters "
@@ -60,10 +64,31 @@ CLAIMS = ["resize + matched normalisation beats native/mismatched preprocessing 
           "resizing and normalisation each matter", "wrong preprocessing can fall below a random encoder"]
 STATUS = "holds"
 
+
+
+@dataclass(frozen=True)
+class Size:
+    n_train: int
+    """Pretraining tiles (32 px)."""
+    n_down: int
+    """Downstream tiles the probes fit (``train_lowres``)."""
+    n_val: int
+    """Validation (and pretraining test) tiles."""
+    n_test: int
+    """Downstream tiles the probes are scored on (``test_lowres``)."""
+    gsd: int
+    """Ground sample distance factor of the downstream tiles (``32 // gsd`` px)."""
+    preset: str
+    """ResNet preset."""
+    steps: int
+    batch: int
+    lr: float
+
+
 SIZES = {
-    #        n_train, n_eval_train, n_val, n_test, gsd factor, model preset, steps, batch, lr
-    "tiny": (512, 512, 128, 256, 4, "test", 120, 64, 2e-3),
-    "full": (4000, 2000, 500, 1000, 4, "resnet10", 1500, 128, 2e-3),
+    "tiny": Size(n_train=512, n_down=512, n_val=128, n_test=256, gsd=4, preset="test", steps=120, batch=64, lr=2e-3),
+    "full": Size(n_train=4000, n_down=2000, n_val=500, n_test=1000, gsd=4, preset="resnet10", steps=1500, batch=128,
+                 lr=2e-3),
 }
 CHANCE = 1.0 / 6
 """6-way majority land-cover class (worlds/image/satellite.py CLASSES)."""
@@ -71,18 +96,17 @@ MODES = {"resize-norm": "checkpoint", "native-norm": "no_resize", "resize-raw": 
 
 
 def experiment(size: str = "full") -> dict:
-    if size not in SIZES:
-        raise ValueError(f"rs-resize-norm: unknown size '{size}'; choose one of {list(SIZES)}")
-    n_train, n_down, n_val, n_test, gsd, preset, steps, batch, lr = SIZES[size]
-    world = {"kind": "satellite", "size": 32, "n_train": n_train, "n_val": n_val, "n_test": n_val,
-             "sat_gsd_factor": gsd, "seed": 0}
-    downstream = {**world, "seed": 1, "sat_label": "dominant", "n_train": n_down, "n_test": n_test}
+    s = size_of(SIZES, size, NAME)
+    steps = s.steps
+    world = {"kind": "satellite", "size": 32, "n_train": s.n_train, "n_val": s.n_val, "n_test": s.n_val,
+             "sat_gsd_factor": s.gsd, "seed": 0}
+    downstream = {**world, "seed": 1, "sat_label": "dominant", "n_train": s.n_down, "n_test": s.n_test}
     base = {
         "name": "rs-resize-norm", "modality": "image",
         "data": {"world": world, "augment": {"preset": "none"}},
-        "model": {"family": "resnet", "preset": preset},
+        "model": {"family": "resnet", "preset": s.preset},
         "objective": {"name": "supervised"},
-        "train": {"steps": steps, "batch_size": batch, "lr": lr, "warmup_steps": max(2, steps // 20),
+        "train": {"steps": steps, "batch_size": s.batch, "lr": s.lr, "warmup_steps": max(2, steps // 20),
                   "weight_decay": 0.05, "log_every": max(1, steps // 10), "ckpt_every": 0, "eval_every": 0},
         "eval": {"world": downstream, "protocols": ["knn", "linear"], "train_split": "train_lowres",
                  "val_split": "val_lowres", "test_splits": ["test_lowres"], "knn_k": 5},
@@ -100,22 +124,19 @@ def experiment(size: str = "full") -> dict:
     knn, lin = "eval/knn/test_lowres/top1", "eval/linear/test_lowres/top1"
     fix = "resizing to the pretraining size and normalising with its statistics gives large kNN gains"
 
-    def greater(name: str, a: str, b: str, metric: str, paper: str, **extra) -> dict:
-        return {"name": name, "kind": "greater", "metric": metric, "arms": [a, b], "chance": CHANCE, "paper": paper,
-                **extra}
-
+    beats = partial(greater, chance=CHANCE)
     learned = "kNN: pretrained (right preprocessing) beats random init"
     claims = [
-        greater("kNN: resize+norm beats native raw", "resize-norm", "native-raw", knn, fix, role="primary"),
-        greater("kNN: resizing matters", "resize-norm", "native-norm", knn, fix),
-        greater("kNN: normalisation matters", "resize-norm", "resize-raw", knn, fix),
-        greater("linear: resize+norm beats native raw", "resize-norm", "native-raw", lin,
-                "the linear probe shows the same direction with smaller gaps"),
-        greater(learned, "resize-norm", "random-init", knn,
-                "evaluated correctly, pretrained encoders beat simple baselines", role="premise"),
-        greater("kNN: random init beats pretrained with wrong preprocessing", "random-init", "native-raw", knn,
-                "with wrong resizing/normalisation pretrained models look worse than simple baselines",
-                requires=[learned]),
+        beats("kNN: resize+norm beats native raw", "resize-norm", "native-raw", knn, fix, role="primary"),
+        beats("kNN: resizing matters", "resize-norm", "native-norm", knn, fix),
+        beats("kNN: normalisation matters", "resize-norm", "resize-raw", knn, fix),
+        beats("linear: resize+norm beats native raw", "resize-norm", "native-raw", lin,
+              "the linear probe shows the same direction with smaller gaps"),
+        beats(learned, "resize-norm", "random-init", knn,
+              "evaluated correctly, pretrained encoders beat simple baselines", role="premise"),
+        beats("kNN: random init beats pretrained with wrong preprocessing", "random-init", "native-raw", knn,
+              "with wrong resizing/normalisation pretrained models look worse than simple baselines",
+              requires=[learned]),
     ]
     return {"name": f"rs-resize-norm-{size}", "paper": PAPER, "base": base, "arms": arms,
             "seeds": seeds(size), "stages": [pretrain], "claims": claims, "metrics": [knn, lin]}

@@ -48,7 +48,10 @@ parameter-distance ||theta - theta_0|| (METHODS-1 #6).
 
 from __future__ import annotations
 
-from pretrainlab.recipes.common import seeds
+from dataclasses import dataclass
+
+from pretrainlab.experiments.claims import greater
+from pretrainlab.recipes.common import seeds, size_of
 
 NAME = "selfdistill-fpt"
 PAPER = "Self-Distillation for Further Pre-training of Transformers (arXiv 2209.02871)"
@@ -56,11 +59,34 @@ CLAIMS = ["self-distillation further pretraining beats direct fine-tuning and fu
           "further pretraining beats direct fine-tuning (premise)"]
 STATUS = "inconclusive"
 
+
+
+@dataclass(frozen=True)
+class Size:
+    px: int
+    """Image size of both worlds."""
+    model: dict
+    """The run's ``model`` section (a ViT)."""
+    n_train: int
+    pt_steps: int
+    """MAE pretraining steps on shapes."""
+    fpt_steps: int
+    """Further pretraining steps on xray."""
+    sd_steps: int
+    """Self-distillation steps on xray."""
+    batch: int
+    lr: float
+    labelled: int
+    """Labelled target images for fine-tuning (``eval.max_train``)."""
+    ft_epochs: int
+    """Fine-tuning epochs."""
+
+
 SIZES = {
-    #        image px, model overrides, n_train, pretrain/fpt/sd steps, batch, lr, labelled, fine-tune epochs
-    "tiny": (16, {"preset": "test", "patch_size": 4}, 512, (60, 60, 60), 32, 1.5e-3, 512, 30),
-    "full": (32, {"preset": "test", "dim": 64, "depth": 6, "heads": 4, "patch_size": 4}, 4000, (600, 400, 400), 64,
-             1e-3, 1000, 20),
+    "tiny": Size(px=16, model={"preset": "test", "patch_size": 4}, n_train=512, pt_steps=60, fpt_steps=60,
+                 sd_steps=60, batch=32, lr=1.5e-3, labelled=512, ft_epochs=30),
+    "full": Size(px=32, model={"preset": "test", "dim": 64, "depth": 6, "heads": 4, "patch_size": 4}, n_train=4000,
+                 pt_steps=600, fpt_steps=400, sd_steps=400, batch=64, lr=1e-3, labelled=1000, ft_epochs=20),
 }
 METRIC = "eval/finetune/auc"
 AUC_CHANCE = 0.5
@@ -79,27 +105,25 @@ def _mae(size: str) -> dict:
 
 
 def experiment(size: str = "full") -> dict:
-    if size not in SIZES:
-        raise ValueError(f"{NAME}: unknown size '{size}'; choose one of {list(SIZES)}")
-    px, model, n_train, (pt_steps, fpt_steps, sd_steps), batch, lr, labelled, ft_epochs = SIZES[size]
-    target = _world("xray", px, n_train)
+    s = size_of(SIZES, size, NAME)
+    target = _world("xray", s.px, s.n_train)
 
     def train(steps: int) -> dict:
-        return {"steps": steps, "batch_size": batch, "lr": lr, "warmup_steps": max(2, steps // 10),
+        return {"steps": steps, "batch_size": s.batch, "lr": s.lr, "warmup_steps": max(2, steps // 10),
                 "schedule": "cosine", "weight_decay": 0.05, "betas": [0.9, 0.95], "log_every": 10,
                 "ckpt_every": 0}
 
     base = {"name": NAME, "modality": "image",
-            "data": {"world": _world("shapes", px, n_train), "augment": {"preset": "mae"}},
-            "model": model, "objective": _mae(size), "train": train(pt_steps),
+            "data": {"world": _world("shapes", s.px, s.n_train), "augment": {"preset": "mae"}},
+            "model": s.model, "objective": _mae(size), "train": train(s.pt_steps),
             "eval": {"protocols": ["finetune", "linear"], "world": target, "report": size == "full",
-                     "max_train": labelled, "finetune_lrs": FT_LRS, "finetune_epochs": ft_epochs,
+                     "max_train": s.labelled, "finetune_lrs": FT_LRS, "finetune_epochs": s.ft_epochs,
                      **({"linear_wd": [1e-4, 1e-2, 1e-1]} if size == "tiny" else {})}}
     on_target = {"data.world": target}
     pretrain = {"name": "pretrain"}
-    fpt = {"name": "fpt", "init_from": "pretrain", "overrides": {**on_target, "train": train(fpt_steps)}}
+    fpt = {"name": "fpt", "init_from": "pretrain", "overrides": {**on_target, "train": train(s.fpt_steps)}}
     sd = {"name": "sd", "init_from": "pretrain", "teacher_from": "fpt",
-          "overrides": {**on_target, "train": train(sd_steps),
+          "overrides": {**on_target, "train": train(s.sd_steps),
                         "objective": {**_mae(size), "name": "feature_distill", "distill_weight": 1.0}}}
     arms = {
         "pretrained": {"description": "MAE on shapes only, then fine-tuned (direct fine-tune)", "stages": [pretrain]},
@@ -110,12 +134,13 @@ def experiment(size: str = "full") -> dict:
     paper = "self-distillation further pretraining outperforms all baselines (direct fine-tuning, further pretraining)"
     premise = "further pretraining helps"
     claims = [
-        {"name": "sd-fpt beats direct fine-tune", "kind": "greater", "metric": METRIC,
-         "arms": ["sd-fpt", "pretrained"], "chance": AUC_CHANCE, "role": "primary", "paper": paper},
-        {"name": "sd-fpt beats further pretraining", "kind": "greater", "metric": METRIC, "arms": ["sd-fpt", "fpt"],
-         "chance": AUC_CHANCE, "role": "primary", "requires": [premise], "paper": paper},
-        {"name": premise, "kind": "greater", "metric": METRIC, "arms": ["fpt", "pretrained"], "chance": AUC_CHANCE,
-         "role": "premise", "paper": "further pretraining on the target domain beats direct fine-tuning (FP > direct)"},
+        greater("sd-fpt beats direct fine-tune", "sd-fpt", "pretrained", METRIC, paper, chance=AUC_CHANCE,
+                role="primary"),
+        greater("sd-fpt beats further pretraining", "sd-fpt", "fpt", METRIC, paper, chance=AUC_CHANCE,
+                role="primary", requires=[premise]),
+        greater(premise, "fpt", "pretrained", METRIC,
+                "further pretraining on the target domain beats direct fine-tuning (FP > direct)", chance=AUC_CHANCE,
+                role="premise"),
     ]
     return {"name": f"{NAME}-{size}", "paper": PAPER, "base": base, "arms": arms, "seeds": seeds(size),
             "claims": claims, "metrics": [METRIC, "eval/finetune/mAP", "eval/finetune/test_shift/auc",

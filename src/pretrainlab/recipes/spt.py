@@ -23,8 +23,11 @@ Loss metrics only, so no chance level; no claim needs a premise.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from pretrainlab.experiments.claims import greater, less
 from pretrainlab.recipes import quickstart
-from pretrainlab.recipes.common import seeds
+from pretrainlab.recipes.common import seeds, size_of
 
 NAME = "spt"
 PAPER = "The Finetuner's Fallacy: When to Pretrain with Your Finetuning Data"
@@ -35,21 +38,32 @@ DOMAIN = "arithmetic"
 GENERAL = ["story", "encyclopedia", "dialog", "code", "qa"]
 FRACTIONS = {"standard": 0.0, "spt-p0.05": 0.05, "spt-p0.2": 0.2, "spt-p0.5": 0.5}
 
+
+
+@dataclass(frozen=True)
+class Size:
+    n_docs: int
+    share: float
+    """The domain's share of the world's documents."""
+    pt_steps: int
+    """Pretraining steps."""
+    ft_steps: int
+    """Fine-tuning steps on the domain."""
+
+
 SIZES = {
-    #        n_docs, domain share of the world, pretrain steps, finetune steps
-    "tiny": (1000, 0.06, 80, 30),
-    "full": (10000, 0.03, 300, 100),
+    "tiny": Size(n_docs=1000, share=0.06, pt_steps=80, ft_steps=30),
+    "full": Size(n_docs=10000, share=0.03, pt_steps=300, ft_steps=100),
 }
 
 
 def experiment(size: str = "full") -> dict:
-    if size not in SIZES:
-        raise ValueError(f"spt: unknown size '{size}'; choose one of {list(SIZES)}")
-    n_docs, share, pt_steps, ft_steps = SIZES[size]
+    s = size_of(SIZES, size, NAME)
+    share, ft_steps = s.share, s.ft_steps
     base = quickstart.config(size)
     base["name"] = "spt"
     general_share = (1 - share) / len(GENERAL)
-    base["data"]["world"].update({"n_docs": n_docs, "val_frac": 0.1,
+    base["data"]["world"].update({"n_docs": s.n_docs, "val_frac": 0.1,
                                   "mix": {**{d: general_share for d in GENERAL}, DOMAIN: share}})
     base["eval"].update({"groups": {"general": GENERAL}, "fact_qa": False, "arithmetic": False, "generations": 0})
     finetune = {"name": "finetune", "init_from": "pretrain", "overrides": {
@@ -58,20 +72,20 @@ def experiment(size: str = "full") -> dict:
     arms = {}
     for arm, p in FRACTIONS.items():
         weights = {d: (1 - p) / len(GENERAL) for d in GENERAL} | ({DOMAIN: p} if p > 0 else {})
-        pretrain = {"name": "pretrain", "overrides": {"data.weights": weights, "train.steps": pt_steps,
+        pretrain = {"name": "pretrain", "overrides": {"data.weights": weights, "train.steps": s.pt_steps,
                                                       "train.eval_every": 0}}
         arms[arm] = {"description": f"{p:.0%} of pretraining tokens from the domain set, then fine-tune",
                      "stages": [pretrain, finetune]}
     claims = [
-        {"name": "SPT lowers post-finetune domain loss", "kind": "less", "metric": f"val/loss/{DOMAIN}",
-         "arms": ["spt-p0.2", "standard"], "stage": "finetune", "role": "primary",
-         "paper": "SPT reaches lower domain loss after fine-tuning than pretrain-then-finetune at equal tokens"},
-        {"name": "SPT forgets less general ability", "kind": "less", "metric": "val/loss/general",
-         "arms": ["spt-p0.2", "standard"], "stage": "finetune", "role": "primary",
-         "paper": "SPT reduces forgetting of general ability compared with fine-tuning alone"},
-        {"name": "too large p overfits", "kind": "greater", "metric": f"val/loss/{DOMAIN}",
-         "arms": ["spt-p0.5", "spt-p0.2"], "stage": "finetune",
-         "paper": "too large a domain fraction overfits the repeated domain set (U-shaped curve in p)"},
+        less("SPT lowers post-finetune domain loss", "spt-p0.2", "standard", f"val/loss/{DOMAIN}",
+             "SPT reaches lower domain loss after fine-tuning than pretrain-then-finetune at equal tokens",
+             stage="finetune", role="primary"),
+        less("SPT forgets less general ability", "spt-p0.2", "standard", "val/loss/general",
+             "SPT reduces forgetting of general ability compared with fine-tuning alone", stage="finetune",
+             role="primary"),
+        greater("too large p overfits", "spt-p0.5", "spt-p0.2", f"val/loss/{DOMAIN}",
+                "too large a domain fraction overfits the repeated domain set (U-shaped curve in p)",
+                stage="finetune"),
     ]
     return {"name": f"spt-{size}", "paper": PAPER, "base": base, "arms": arms, "seeds": seeds(size),
             "claims": claims, "metrics": [f"val/loss/{DOMAIN}", "val/loss/general"]}

@@ -41,7 +41,9 @@ than long-only top-k; the paper's probe of the embeddings for sigma/mu is not bu
 
 from __future__ import annotations
 
-from pretrainlab.recipes.common import seeds
+from dataclasses import dataclass
+
+from pretrainlab.recipes.common import seeds, size_of
 
 NAME = "sspt"
 PAPER = "Pre-training Time Series Models with Stock Data Customization (SSPT)"
@@ -49,10 +51,22 @@ CLAIMS = ["SSPT pretraining (MA + stock + sector tasks) beats no pretraining on 
           "each pretraining task alone beats no pretraining; SSPT beats the equal-weight market"]
 STATUS = "not testable"
 
+@dataclass(frozen=True)
+class Size:
+    preset: str
+    """Series transformer preset (models/series_transformer.py)."""
+    batch: int
+    pre_steps: int
+    """Pretraining steps (each pretraining arm)."""
+    ft_steps: int
+    """Fine-tuning steps (every arm, direction task)."""
+    pre_lr: float
+    ft_lr: float
+
+
 SIZES = {
-    #       preset, batch, pretrain steps, fine-tune steps, pretrain lr, fine-tune lr
-    "tiny": ("tiny", 32, 300, 200, 2e-3, 1e-3),
-    "full": ("small", 64, 1000, 400, 2e-3, 1e-3),
+    "tiny": Size("tiny", 32, 300, 200, 2e-3, 1e-3),
+    "full": Size("small", 64, 1000, 400, 2e-3, 1e-3),
 }
 CHANCE = 0.5
 """Up/down: the floor of direction accuracy."""
@@ -62,9 +76,8 @@ TASKS = {"ma": {"ma": 1.0}, "identity": {"stock": 1.0, "sector": 1.0},
 
 
 def experiment(size: str = "full") -> dict:
-    if size not in SIZES:
-        raise ValueError(f"sspt: unknown size '{size}'; choose one of {list(SIZES)}")
-    preset, batch, pre_steps, ft_steps, pre_lr, ft_lr = SIZES[size]
+    s = size_of(SIZES, size, NAME)
+    preset, batch, pre_steps, ft_steps, pre_lr, ft_lr = s.preset, s.batch, s.pre_steps, s.ft_steps, s.pre_lr, s.ft_lr
     base = {
         "name": "sspt", "modality": "series",
         "data": {"world": {"kind": "market", "n_stocks": 30, "n_sectors": 6, "n_days": 1260, "train_frac": 0.6,

@@ -68,9 +68,11 @@ classifier in the world).
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
+from pretrainlab.experiments.claims import claim, greater, less
 from pretrainlab.recipes import quickstart
-from pretrainlab.recipes.common import seeds
+from pretrainlab.recipes.common import seeds, size_of
 
 NAME = "syne-cpt"
 PAPER = ("Towards Effective and Efficient Continual Pre-training of Large Language Models "
@@ -87,10 +89,22 @@ QA = ["qa", f"qa_{LANG}"]
 MARGIN_A = math.log(1.05)  # A loss at most 5% perplexity above base (see the module docstring)
 CHANCE = 0.2  # 5-way multiple choice
 
+
+
+@dataclass(frozen=True)
+class Size:
+    pt_steps: int
+    """Pretraining steps (language A only)."""
+    cpt_steps: int
+    """Continued-pretraining steps of each arm."""
+    lr: float
+    qa_items: int
+    """QA items per group (held-out people), generated and scored."""
+
+
 SIZES = {
-    #        pretrain steps, CPT steps, lr, QA items per group (held-out people)
-    "tiny": (80, 60, 3e-3, 100),
-    "full": (300, 120, 3e-3, 150),
+    "tiny": Size(pt_steps=80, cpt_steps=60, lr=3e-3, qa_items=100),
+    "full": Size(pt_steps=300, cpt_steps=120, lr=3e-3, qa_items=150),
 }
 
 
@@ -101,15 +115,14 @@ def mix(b: float, a: float, qa: float = 0.0) -> dict[str, float]:
 
 
 def experiment(size: str = "full") -> dict:
-    if size not in SIZES:
-        raise ValueError(f"syne-cpt: unknown size '{size}'; choose one of {list(SIZES)}")
-    pt_steps, cpt_steps, lr, qa_items = SIZES[size]
+    s = size_of(SIZES, size, NAME)
+    pt_steps, cpt_steps, lr = s.pt_steps, s.cpt_steps, s.lr
     base = quickstart.config(size)
     base["name"] = "syne-cpt"
     base["data"]["world"].update({
         "mix": {"story": 0.3, "encyclopedia": 0.35, "dialog": 0.15, "qa": 0.2},
-        "languages": [LANG], "language_frac": 0.3, "translated": {"qa": 0.1}, "qa_eval_per_group": qa_items})
-    base["eval"].update({"groups": {"lang_a": A}, "arithmetic": False, "generations": 0, "max_items": qa_items})
+        "languages": [LANG], "language_frac": 0.3, "translated": {"qa": 0.1}, "qa_eval_per_group": s.qa_items})
+    base["eval"].update({"groups": {"lang_a": A}, "arithmetic": False, "generations": 0, "max_items": s.qa_items})
     pretrain = {"name": "pretrain", "overrides": {
         "data.weights": {d: 1.0 for d in A}, "train.steps": pt_steps, "train.lr": lr,
         "train.schedule": "cosine", "train.warmup_steps": max(2, pt_steps // 20), "train.eval_every": 0}}
@@ -133,24 +146,20 @@ def experiment(size: str = "full") -> dict:
     }
     lang_qa = f"eval/{LANG}/fact_qa/test_people"
     claims = [
-        {"name": "2:8 replay keeps A near base", "kind": "noninferior", "better": "lower", "margin": MARGIN_A,
-         "metric": "val/loss/lang_a", "arms": ["replay-2:8", "base"], "role": "primary",
-         "requires": ["2:8 replay lowers B loss"],
-         "paper": "with zh:en = 2:8 the English ability is kept (here: A perplexity at most 5% above base)"},
-        {"name": "synthetic QA raises QA in A", "kind": "greater", "metric": "eval/fact_qa/test_people",
-         "arms": ["syne-2stage", "replay-2:8"], "chance": CHANCE, "role": "primary",
-         "paper": "synthetic QA data (stage 2) raises QA / scientific reasoning (English; held-out people)"},
-        {"name": "synthetic QA raises QA in B", "kind": "greater", "metric": lang_qa,
-         "arms": ["syne-2stage", "replay-2:8"], "chance": CHANCE,
-         "paper": "synthetic QA data (stage 2) raises QA performance (new language; held-out people)"},
-        {"name": "B-only CPT forgets language A", "kind": "greater", "metric": "val/loss/lang_a",
-         "arms": ["b-only", "base"], "paper": "CPT on the new language alone degrades the original language"},
-        {"name": "more replay forgets less", "kind": "monotonic_decreasing", "metric": "val/loss/lang_a",
-         "arms": ["b-only", "replay-5:5", "replay-2:8"],
-         "paper": "replaying the original corpus counters catastrophic forgetting"},
-        {"name": "2:8 replay lowers B loss", "kind": "less", "metric": f"val/loss/{B}",
-         "arms": ["replay-2:8", "base"], "role": "premise",
-         "paper": "bilingual CPT improves the new language (premise of 'keeps A near base')"},
+        claim("2:8 replay keeps A near base", "noninferior", "val/loss/lang_a", ["replay-2:8", "base"],
+              "with zh:en = 2:8 the English ability is kept (here: A perplexity at most 5% above base)",
+              better="lower", margin=MARGIN_A, role="primary", requires=["2:8 replay lowers B loss"]),
+        greater("synthetic QA raises QA in A", "syne-2stage", "replay-2:8", "eval/fact_qa/test_people",
+                "synthetic QA data (stage 2) raises QA / scientific reasoning (English; held-out people)",
+                chance=CHANCE, role="primary"),
+        greater("synthetic QA raises QA in B", "syne-2stage", "replay-2:8", lang_qa,
+                "synthetic QA data (stage 2) raises QA performance (new language; held-out people)", chance=CHANCE),
+        greater("B-only CPT forgets language A", "b-only", "base", "val/loss/lang_a",
+                "CPT on the new language alone degrades the original language"),
+        claim("more replay forgets less", "monotonic_decreasing", "val/loss/lang_a",
+              ["b-only", "replay-5:5", "replay-2:8"], "replaying the original corpus counters catastrophic forgetting"),
+        less("2:8 replay lowers B loss", "replay-2:8", "base", f"val/loss/{B}",
+             "bilingual CPT improves the new language (premise of 'keeps A near base')", role="premise"),
     ]
     return {"name": f"syne-cpt-{size}", "paper": PAPER, "base": base, "arms": arms,
             "seeds": seeds(size), "stages": [pretrain], "claims": claims,

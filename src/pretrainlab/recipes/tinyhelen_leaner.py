@@ -57,10 +57,13 @@ run at tiny, 5% at full), the resolution of the steps-to-target measure. Seeds: 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from pretrainlab.experiments.claims import greater, less
 from pretrainlab.models.decoder import DecoderConfig
 from pretrainlab.models.flops import flops_per_step
 from pretrainlab.recipes import quickstart
-from pretrainlab.recipes.common import seeds
+from pretrainlab.recipes.common import seeds, size_of
 
 NAME = "tinyhelen-leaner"
 PAPER = "TinyHelen's First Curriculum (Yang, Kindratenko, Zhai; arXiv 2501.00522)"
@@ -74,23 +77,35 @@ CHANCE = 0.2  # 5-way fact QA
 BPB_MIN = 0.002
 """Smallest shared-content bpb gain that counts (module docstring)."""
 
+
+
+@dataclass(frozen=True)
+class Size:
+    n_docs: int
+    model: str
+    """Decoder size preset."""
+    seq_len: int
+    batch: int
+    steps: int
+    eval_every: int
+    """Evaluation interval of the curriculum arms: the resolution of ``flops_to/val_loss_target``."""
+
+
 SIZES = {
-    #       n_docs, model, seq_len, batch, steps, eval every (curriculum arms)
-    "tiny": (800, "nano", 64, 8, 40, 4),
-    "full": (8000, "micro", 256, 16, 300, 15),
+    "tiny": Size(n_docs=800, model="nano", seq_len=64, batch=8, steps=40, eval_every=4),
+    "full": Size(n_docs=8000, model="micro", seq_len=256, batch=16, steps=300, eval_every=15),
 }
 
 
 def experiment(size: str = "full") -> dict:
-    if size not in SIZES:
-        raise ValueError(f"tinyhelen-leaner: unknown size '{size}'; choose one of {list(SIZES)}")
-    n_docs, model, seq_len, batch, steps, every = SIZES[size]
+    s = size_of(SIZES, size, NAME)
+    steps, every = s.steps, s.eval_every
     base = quickstart.config(size)
     base["name"] = NAME
-    base["data"]["world"].update({"n_docs": n_docs, "val_frac": 0.1, "noise_rate": 0.4, "vocab_size": 3000})
-    base["data"]["seq_len"] = seq_len
-    base["model"]["size"] = model
-    base["train"].update({"steps": steps, "batch_size": batch, "warmup_steps": max(2, steps // 10),
+    base["data"]["world"].update({"n_docs": s.n_docs, "val_frac": 0.1, "noise_rate": 0.4, "vocab_size": 3000})
+    base["data"]["seq_len"] = s.seq_len
+    base["model"]["size"] = s.model
+    base["train"].update({"steps": steps, "batch_size": s.batch, "warmup_steps": max(2, steps // 10),
                           "eval_every": 0})
     base["eval"].update({"groups": {"shared": SHARED}, "arithmetic": False, "generations": 0})
     if size == "tiny":
@@ -111,21 +126,21 @@ def experiment(size: str = "full") -> dict:
             "stages": [{"name": "pretrain", "target_from": "leaner/pretrain"}]},
     }
     vocab = base["data"]["tokenizer"]["vocab_size"]
-    interval = every * flops_per_step(DecoderConfig(size=model, vocab_size=vocab), batch, seq_len)
+    interval = every * flops_per_step(DecoderConfig(size=s.model, vocab_size=vocab), s.batch, s.seq_len)
+    lower_loss = "at equal tokens, leaner pretraining gives lower loss on the shared content"
     claims = [
-        {"name": "leaner pretraining raises fact QA", "kind": "greater", "metric": "eval/fact_qa/train_people",
-         "arms": ["leaner", "original"], "chance": CHANCE, "min_effect": 1.0 / qa_items, "role": "primary",
-         "paper": "at equal tokens, leaner pretraining gives higher instruction-following accuracy"},
-        {"name": "leaner pretraining lowers bpb on shared content", "kind": "less", "metric": "val/bpb/shared",
-         "arms": ["leaner", "original"], "min_effect": BPB_MIN, "role": "primary",
-         "paper": "at equal tokens, leaner pretraining gives lower loss on the shared content"},
-        {"name": "same tokenizer: the leaner corpus lowers bpb on shared content", "kind": "less",
-         "metric": "val/bpb/shared", "arms": ["leaner-origtok", "original"], "min_effect": BPB_MIN,
-         "paper": "at equal tokens, leaner pretraining gives lower loss on the shared content "
-                  "(control: both arms on the original corpus's tokenizer)"},
-        {"name": "easy->hard curriculum reaches the random-order loss with fewer FLOPs", "kind": "less",
-         "metric": "flops_to/val_loss_target", "arms": ["leaner-curriculum", "leaner"], "min_effect": interval,
-         "paper": "the iterative easy->hard curriculum reaches the random-order eval loss in fewer steps"},
+        greater("leaner pretraining raises fact QA", "leaner", "original", "eval/fact_qa/train_people",
+                "at equal tokens, leaner pretraining gives higher instruction-following accuracy", chance=CHANCE,
+                min_effect=1.0 / qa_items, role="primary"),
+        less("leaner pretraining lowers bpb on shared content", "leaner", "original", "val/bpb/shared", lower_loss,
+             min_effect=BPB_MIN, role="primary"),
+        less("same tokenizer: the leaner corpus lowers bpb on shared content", "leaner-origtok", "original",
+             "val/bpb/shared", lower_loss + " (control: both arms on the original corpus's tokenizer)",
+             min_effect=BPB_MIN),
+        less("easy->hard curriculum reaches the random-order loss with fewer FLOPs", "leaner-curriculum", "leaner",
+             "flops_to/val_loss_target",
+             "the iterative easy->hard curriculum reaches the random-order eval loss in fewer steps",
+             min_effect=interval),
     ]
     return {"name": f"{NAME}-{size}", "paper": PAPER, "base": base, "arms": arms, "seeds": seeds(size),
             "claims": claims,

@@ -52,9 +52,11 @@ results would be post hoc):
 from __future__ import annotations
 
 import copy
+from dataclasses import dataclass
 
+from pretrainlab.experiments.claims import claim, greater
 from pretrainlab.recipes import quickstart
-from pretrainlab.recipes.common import seeds
+from pretrainlab.recipes.common import seeds, size_of
 
 NAME = "train-once"
 PAPER = "Train Once, Answer All: Many Pretraining Experiments for the Cost of One (arXiv 2509.23383)"
@@ -62,41 +64,55 @@ CLAIMS = ["all-in-one keeps clean val loss (primary)", "CPDT: no interaction bet
           "each experiment's effect matches its single-experiment run (where the effect exists)"]
 STATUS = "inconclusive"
 
-SIZES = {
-    # steps, cpdt continue steps, per-group sizes (contam, canary, backdoor, watermark, knowledge),
-    # knowledge check interval, val-loss margin, seq_len
-    "tiny": (40, 20, (5, 3, 12, 12, 6), 10, 0.03, 64),
-    "full": (300, 100, (10, 6, 32, 32, 16), 20, 0.02, 128),
-}
 EXPERIMENTS = ("contam", "canary", "backdoor", "watermark", "knowledge")
+
+
+@dataclass(frozen=True)
+class Size:
+    steps: int
+    ct_steps: int
+    """Steps of the CPDT continued runs."""
+    per_group: tuple[int, ...]
+    """Items per group of each experiment, in ``EXPERIMENTS`` order."""
+    check_every: int
+    """Knowledge probe: steps between checks."""
+    val_margin: float
+    """Equivalence margin (nats) of "all-in-one keeps clean val loss"."""
+    seq_len: int
+
+
+SIZES = {
+    "tiny": Size(steps=40, ct_steps=20, per_group=(5, 3, 12, 12, 6), check_every=10, val_margin=0.03, seq_len=64),
+    "full": Size(steps=300, ct_steps=100, per_group=(10, 6, 32, 32, 16), check_every=20, val_margin=0.02,
+                 seq_len=128),
+}
 CPDT_A, CPDT_B = "watermark", "canary"
 
 
 def probes(size: str, inserted: set[str]) -> list[dict]:
     """Every probe of the recipe; those in ``inserted`` put their data into the run, the others only measure."""
-    n = dict(zip(EXPERIMENTS, SIZES[size][2]))
-    every = SIZES[size][3]
+    s = size_of(SIZES, size, NAME)
+    n = dict(zip(EXPERIMENTS, s.per_group))
     specs = {
         "contam": {"kind": "contamination", "eval_set": "arithmetic", "repeats": [0, 1, 4, 16]},
         "canary": {"kind": "canary", "repeats": [0, 1, 4, 16]},
         "backdoor": {"kind": "backdoor", "repeats": [16]},
         "watermark": {"kind": "watermark", "repeats": [4], "alphabet": 48, "doc_tokens": 32},
-        "knowledge": {"kind": "knowledge", "check_every": every, "per_check": 2 if size == "tiny" else 4,
+        "knowledge": {"kind": "knowledge", "check_every": s.check_every, "per_check": 2 if size == "tiny" else 4,
                       "max_exposures": 64},
     }
     return [{"name": e, **specs[e], "per_group": n[e], "insert": e in inserted} for e in EXPERIMENTS]
 
 
 def experiment(size: str = "full") -> dict:
-    if size not in SIZES:
-        raise ValueError(f"train-once: unknown size '{size}'; choose one of {list(SIZES)}")
-    steps, ct_steps, _, _, val_margin, seq_len = SIZES[size]
+    s = size_of(SIZES, size, NAME)
+    steps, ct_steps = s.steps, s.ct_steps
     base = quickstart.config(size)
     base["name"] = "train-once"
     world = base["data"]["world"]
     world.update({"arith_eval_n": max(world.get("arith_eval_n", 0), 120),
                   "qa_eval_per_group": max(world.get("qa_eval_per_group", 0), 40)})
-    base["data"].update({"probes": probes(size, set()), "seq_len": seq_len})
+    base["data"].update({"probes": probes(size, set()), "seq_len": s.seq_len})
     base["train"].update({"steps": steps, "eval_every": 0, "warmup_steps": max(2, steps // 20)})
     base["eval"].update({"fact_qa": False, "arithmetic": False, "generations": 0, "val_tokens": 4096})
     arms = {"clean": {"description": "no insertions; every probe measured as a control"},
@@ -127,32 +143,32 @@ def experiment(size: str = "full") -> dict:
     def exists(e: str) -> str:
         return f"{e}: the effect exists in its single-experiment run"
 
-    premises = [{"name": exists(e), "kind": "greater", "metric": exists_metric[e], "arms": [f"only-{e}", "clean"],
-                 "min_effect": margin, "role": "premise",
-                 "paper": "the experiment replicates its effect (contamination, poisoning, memorization, ...)"}
+    premises = [greater(exists(e), f"only-{e}", "clean", exists_metric[e],
+                        "the experiment replicates its effect (contamination, poisoning, memorization, ...)",
+                        min_effect=margin, role="premise")
                 for e, (_, margin) in effect.items()]
     cpdt_b, cpdt_a = f"CPDT: {CPDT_B} effect exists in the branch", f"CPDT: {CPDT_A} effect exists in the branch"
     premises += [
-        {"name": cpdt_b, "kind": "greater", "metric": effect[CPDT_B][0], "arms": ["cpdt-without-A", "cpdt-neither"],
-         "stage": "continue", "min_effect": effect[CPDT_B][1], "role": "premise",
-         "paper": "CPDT needs experiment B to have an effect in the continued run"},
-        {"name": cpdt_a, "kind": "greater", "metric": effect[CPDT_A][0], "arms": ["cpdt-with-A", "cpdt-without-A"],
-         "stage": "continue", "min_effect": effect[CPDT_A][1], "role": "premise",
-         "paper": "CPDT needs experiment A's data to do something in the continued run"},
+        greater(cpdt_b, "cpdt-without-A", "cpdt-neither", effect[CPDT_B][0],
+                "CPDT needs experiment B to have an effect in the continued run", stage="continue",
+                min_effect=effect[CPDT_B][1], role="premise"),
+        greater(cpdt_a, "cpdt-with-A", "cpdt-without-A", effect[CPDT_A][0],
+                "CPDT needs experiment A's data to do something in the continued run", stage="continue",
+                min_effect=effect[CPDT_A][1], role="premise"),
     ]
     claims = premises + [
-        {"name": "all-in-one keeps clean val loss", "kind": "equivalent", "metric": "val/loss",
-         "arms": ["all-in-one", "clean"], "margin": val_margin, "role": "primary",
-         "paper": "the all-in-one run's validation loss is within seed noise of the clean run"},
-        {"name": f"CPDT: {CPDT_A} data leaves {CPDT_B} unchanged", "kind": "equivalent",
-         "metric": effect[CPDT_B][0], "arms": ["cpdt-with-A", "cpdt-without-A"], "stage": "continue",
-         "margin": effect[CPDT_B][1], "role": "primary", "requires": [cpdt_a, cpdt_b],
-         "paper": "continual pretraining dependence test: interactions between experiments are negligible"},
+        claim("all-in-one keeps clean val loss", "equivalent", "val/loss", ["all-in-one", "clean"],
+              "the all-in-one run's validation loss is within seed noise of the clean run", margin=s.val_margin,
+              role="primary"),
+        claim(f"CPDT: {CPDT_A} data leaves {CPDT_B} unchanged", "equivalent", effect[CPDT_B][0],
+              ["cpdt-with-A", "cpdt-without-A"],
+              "continual pretraining dependence test: interactions between experiments are negligible",
+              stage="continue", margin=effect[CPDT_B][1], role="primary", requires=[cpdt_a, cpdt_b]),
     ]
-    for e, (metric, margin) in effect.items():
-        claims.append({"name": f"{e}: all-in-one matches single run", "kind": "equivalent", "metric": metric,
-                       "arms": ["all-in-one", f"only-{e}"], "margin": margin, "requires": [exists(e)],
-                       "paper": "each experiment's effect in the all-in-one run matches its single-experiment run"})
+    claims += [claim(f"{e}: all-in-one matches single run", "equivalent", metric, ["all-in-one", f"only-{e}"],
+                     "each experiment's effect in the all-in-one run matches its single-experiment run",
+                     margin=margin, requires=[exists(e)])
+               for e, (metric, margin) in effect.items()]
     metrics = ["val/loss", "insertions/token_fraction", "eval/backdoor/backdoor/false_trigger",
                "eval/knowledge/knowledge/exposures", "eval/knowledge/knowledge/retention",
                "eval/knowledge/knowledge/final_em",

@@ -78,3 +78,22 @@ def test_data_curate_cli(tmp_path, capsys):
     bad.write_text(f"input: {world}/train\noutput: {tmp_path}/x\nsteps:\n  - name: gopher_qualty\n")
     assert main(["data", "curate", str(bad)]) == 2
     assert "gopher_quality" in capsys.readouterr().err
+
+
+def test_config_prints_the_resolved_config_and_its_keys(capsys):
+    import yaml
+
+    assert main(["config", "quickstart", "--size", "tiny", "train.steps=7"]) == 0
+    assert yaml.safe_load(capsys.readouterr().out)["train"]["steps"] == 7
+    assert main(["config", "quickstart", "--size", "tiny", "--keys", "train.eval"]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "train.eval_every" in out and "Validation loss every N steps" in out and "train.steps" not in out
+    assert main(["config", "quickstart", "--keys", "nope."]) == 2
+
+
+def test_config_keys_cover_every_modality():
+    from pretrainlab.config_keys import config_keys
+    from pretrainlab.run_config import build_run_config
+
+    keys = {k.key for k in config_keys(build_run_config({"modality": "image"}))}
+    assert {"train.steps", "data.world.kind", "eval.protocols"} <= keys

@@ -62,6 +62,28 @@ def _print_summary(summary: dict, out: Path) -> None:
     out_console.print(f"report: {out}/report.html")
 
 
+def cmd_config(args) -> int:
+    import yaml
+
+    from pretrainlab.config import to_dict
+    from pretrainlab.config_keys import config_keys
+
+    cfg = resolve_config(args.target, args.size, args.overrides)
+    if args.keys is None:
+        out_console.print(yaml.safe_dump(to_dict(cfg), sort_keys=False), end="", highlight=False, markup=False)
+        return 0
+    keys = [k for k in config_keys(cfg) if k.key.startswith(args.keys)]
+    if not keys:
+        raise ConfigError(f"--keys {args.keys}: no config key starts with it (try --keys train.)")
+    table = Table(title=f"{args.target} ({args.size}): {len(keys)} keys")
+    for col in ("key", "type", "value", "meaning"):
+        table.add_column(col, overflow="fold")
+    for k in keys:
+        table.add_row(k.key, k.type, repr(k.value), k.doc)
+    out_console.print(table)
+    return 0
+
+
 def cmd_recipes(args) -> int:
     from pretrainlab.recipes.catalog import catalog_rows
 
@@ -277,6 +299,14 @@ def build_parser() -> argparse.ArgumentParser:
                    help="with --resume: accept changes to train.steps, logging, checkpointing and eval keys")
     r.set_defaults(fn=cmd_run)
     sub.add_parser("recipes", help="list seed papers and recipes").set_defaults(fn=cmd_recipes)
+    cf = sub.add_parser("config", help="print a recipe's (or YAML's) resolved run config, or every key with --keys",
+                        epilog="example: pretrainlab config quickstart --size tiny --keys train.")
+    cf.add_argument("target", nargs="?", default="quickstart", help="recipe name or YAML file (default quickstart)")
+    cf.add_argument("overrides", nargs="*", help="dotted overrides, e.g. train.steps=200")
+    cf.add_argument("--size", default="full", choices=["tiny", "full"])
+    cf.add_argument("--keys", nargs="?", const="", default=None, metavar="PREFIX",
+                    help="list every key (type, value, meaning), optionally only those starting with PREFIX")
+    cf.set_defaults(fn=cmd_config)
     ls = sub.add_parser("list", help="registered models, objectives, worlds, probes, protocols, modalities, recipes")
     ls.add_argument("kind", nargs="?", help="what to list (none: the kinds)")
     ls.set_defaults(fn=cmd_list)

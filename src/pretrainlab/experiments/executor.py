@@ -78,8 +78,8 @@ def run_plan(plan: Plan, out: Path, console: Console, workers: int = 0, executor
     n_workers, threads = auto_workers(len(todo)) if workers <= 0 else (workers, max(1, usable_cores() // workers))
     console.print(f"local pool: {n_workers} worker(s) x {threads} thread(s)")
     failed: dict[str, str] = {}
-    t0 = time.time()
-    with ProcessPoolExecutor(n_workers, mp_context=mp.get_context("spawn")) as pool:
+    t0, total = time.time(), len(todo)
+    with ProcessPoolExecutor(n_workers, mp_context=mp.get_context("spawn")) as pool, _bar(console, total) as bar:
         running: dict[Future, Job] = {}
         while todo or running:
             for key in [k for k, j in todo.items() if all(plan.jobs[d].done for d in j.deps)]:
@@ -93,21 +93,44 @@ def run_plan(plan: Plan, out: Path, console: Console, workers: int = 0, executor
             done, _ = wait(list(running), return_when=FIRST_COMPLETED)
             for fut in done:
                 job = running.pop(fut)
-                _report(job, fut, failed, console, t0, len(plan.jobs) - len(todo) - len(running))
+                finished = total - len(todo) - len(running)
+                _report(job, fut, failed, console, t0, finished, total, len(running))
+                bar(finished, len(running))
     if failed:
         lines = "\n".join(f"  {plan.jobs[k].run_dir}: {why}" for k, why in failed.items())
         raise ExperimentError(f"{len(failed)} run(s) failed (logs in each run dir's log.txt):\n{lines}")
 
 
-def _report(job: Job, fut: Future, failed: dict, console: Console, t0: float, n_done: int) -> None:
+def _report(job: Job, fut: Future, failed: dict, console: Console, t0: float, n_done: int, total: int,
+            n_running: int) -> None:
+    """One line per finished run: its headline metric, then runs done / running / left and the ETA."""
     label = ", ".join(f"{a}/{s}/seed{seed}" for a, s, seed in job.uses[:3]) + (" ..." if len(job.uses) > 3 else "")
+    elapsed = time.time() - t0
+    left = total - n_done
+    eta = f", eta {elapsed / n_done * left:.0f}s" if n_done and left else ""
+    where = f"[{n_done}/{total}, {n_running} running{eta}]"
     try:
         summary = fut.result()
-        console.print(f"[{n_done}] done {label}: val/loss {summary.get('val/loss', float('nan')):.4f} "
-                      f"({time.time() - t0:.0f}s)", highlight=False)
+        metric = next((k for k in ("val/loss", "train/loss") if k in summary), None)
+        shown = f"{metric} {summary[metric]:.4f}" if metric else "finished"
+        console.print(f"{where} done {label}: {shown} ({elapsed:.0f}s)", highlight=False)
     except Exception as e:  # noqa: BLE001 - a failed run must not stop the others
         failed[job.key] = f"{type(e).__name__}: {e}"
-        console.print(f"[red]failed[/] {label}: {e} (log: {job.run_dir / 'log.txt'})", highlight=False)
+        console.print(f"{where} [red]failed[/] {label}: {e} (log: {job.run_dir / 'log.txt'})", highlight=False)
+
+
+@contextlib.contextmanager
+def _bar(console: Console, total: int):
+    """A live bar of runs done (with running count and ETA) in a terminal; a no-op otherwise (the lines suffice)."""
+    if not console.is_terminal:
+        yield lambda done, running: None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    with Progress(TextColumn("runs"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[running]} running"),
+                  TextColumn("eta"), TimeRemainingColumn(), console=console) as progress:
+        task = progress.add_task("runs", total=total, running=0)
+        yield lambda done, running: progress.update(task, completed=done, running=running)
 
 
 def _run_submitit(plan: Plan, todo: dict[str, Job], roots: dict[str, str], out: Path, console: Console,

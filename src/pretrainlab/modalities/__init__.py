@@ -9,6 +9,7 @@ A run config picks its modality with the top-level ``modality`` key (default ``t
 from __future__ import annotations
 
 from pretrainlab.modalities.base import Modality, RunContext
+from pretrainlab.modalities.graph import GraphModality
 from pretrainlab.modalities.image import ImageModality
 from pretrainlab.modalities.text import TextModality
 from pretrainlab.registry import Registry
@@ -16,6 +17,7 @@ from pretrainlab.registry import Registry
 MODALITIES: Registry[type] = Registry("modality")
 MODALITIES.add("text", TextModality)
 MODALITIES.add("image", ImageModality)
+MODALITIES.add("graph", GraphModality)
 
 
 def modality_of(cfg) -> Modality:

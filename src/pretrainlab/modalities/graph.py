@@ -140,9 +140,12 @@ def downstream(cfg: GraphRunConfig, backbone: GIN, data: GraphData, device) -> d
         r = finetune(backbone, splits, s, cfg.seed, device)
         out.update(flatten(p, r))
         if p == "finetune" and ec.reference:
-            torch.manual_seed(cfg.seed)  # the scratch arm's backbone: build_task's first draw with this seed
-            fresh = GIN(gin_config(cfg.model, data.node_vocab, data.edge_vocab)).to(device)
-            ref = finetune(fresh, splits, s, cfg.seed, device)
+            if cfg.train.steps == 0 and not cfg.train.init_from:
+                ref = r  # this backbone is the fresh one: the reference is this very fine-tuning (gain 0)
+            else:
+                torch.manual_seed(cfg.seed)  # the scratch arm's backbone: build_task's first draw with this seed
+                fresh = GIN(gin_config(cfg.model, data.node_vocab, data.edge_vocab)).to(device)
+                ref = finetune(fresh, splits, s, cfg.seed, device)
             t = transfer_vs_reference(r["test"]["per_task"], ref["test"]["per_task"])
             out.update({"eval/finetune/ref_auc": ref["test"]["auc"], "eval/finetune/gain": t["gain"],
                         "eval/finetune/neg_transfer": t["neg_transfer"]})

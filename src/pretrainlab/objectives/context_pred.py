@@ -91,6 +91,8 @@ class ContextPred(nn.Module):
         ctx, anchor, has = context_batch(batch, dist, self.r1, self.r2, self.k)
         h = model(batch["x"], batch["edge_index"], batch["edge_attr"])
         dev = h.device
+        if not has.any():  # no graph of the batch has a context ring: nothing to predict
+            return h.sum() * 0.0, {"acc": torch.tensor(0.5), "valid": torch.tensor(0.0)}
         sub = h[torch.from_numpy(centres).to(dev)]                                        # (B, D)
         ch = self.context_model(ctx["x"], ctx["edge_index"], ctx["edge_attr"])
         a = torch.from_numpy(anchor).to(dev)

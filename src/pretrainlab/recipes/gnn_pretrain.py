@@ -50,7 +50,7 @@ PAPER = "Strategies for Pre-training Graph Neural Networks (Hu et al., ICLR 2020
 CLAIMS = ["node- plus graph-level pretraining beats no pretraining in mean scaffold-split ROC-AUC (primary)",
           "node+graph beats graph-level-only and node-level-only pretraining",
           "node+graph has fewer negative-transfer tasks than graph-level-only pretraining"]
-STATUS = "not run"
+STATUS = "inconclusive"
 
 SIZES = {
     #        world sizes (downstream train/val/test, scaffolds, pool, sup), GIN preset, steps, batch, ft epochs

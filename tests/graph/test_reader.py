@@ -45,7 +45,7 @@ BAD = [
     ('{"nodes": [[1], [2]], "edges": [[1, 1, 0]], "labels": [1]}', r"line 2: edge 0 \[1, 1, 0\] is a self-loop"),
     ('{"nodes": [[1], [2]], "edges": [[0, 1, 0], [1, 0, 1]], "labels": [1]}', r"repeats the edge \[0, 1\] with other"),
     ('{"nodes": [[1], [-2]], "edges": [], "labels": [1]}', r"line 2: node 1 is \[-2\]; expected a non-negative int"),
-    ('{"nodes": [[1], [2]], "edges": [[0, 1, 0]], "labels": [2]}', r"line 2: 'labels' is \[2\]; expected a list of 0, 1"),
+    ('{"nodes": [[1], [2]], "edges": [[0, 1, 0]], "labels": [2]}', r"'labels' is \[2\]; expected a list of 0, 1"),
     ('{"nodes": [], "edges": [], "labels": [1]}', r"line 2: 'nodes' must be a non-empty list"),
     ('[1, 2]', r"line 2: expected an object"),
 ]

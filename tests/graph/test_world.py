@@ -44,7 +44,8 @@ def test_shapes_sizes_and_vocabularies(world):
         for g in range(len(split)):
             nodes, edges, eattr = split.graph(g)
             assert edges.min() >= 0 and edges.max() < len(nodes) and len(eattr) == len(edges)
-        assert (split.node_attr < np.array(world.node_vocab)).all() and (split.edge_attr < np.array(world.edge_vocab)).all()
+        assert (split.node_attr < np.array(world.node_vocab)).all()
+        assert (split.edge_attr < np.array(world.edge_vocab)).all()
         assert split.labels.shape == (len(split), len(world.tasks[name]))
     assert world.n_tasks == 6 and len(world.tasks["sup"]) == len(MOTIFS) // 2 + 8  # mixed: motifs + ring properties
     assert np.isnan(world.splits["train"].labels).any()  # missing_rate 0.1

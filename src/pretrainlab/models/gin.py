@@ -86,7 +86,8 @@ def pool_graphs(h: torch.Tensor, batch: torch.Tensor, num_graphs: int, how: str 
     out = torch.zeros(num_graphs, h.shape[1], dtype=h.dtype, device=h.device).index_add_(0, batch, h)
     if how == "sum":
         return out
-    count = torch.zeros(num_graphs, dtype=h.dtype, device=h.device).index_add_(0, batch, torch.ones_like(batch, dtype=h.dtype))
+    ones = torch.ones_like(batch, dtype=h.dtype)
+    count = torch.zeros(num_graphs, dtype=h.dtype, device=h.device).index_add_(0, batch, ones)
     return out / count.clamp(min=1).unsqueeze(1)
 
 

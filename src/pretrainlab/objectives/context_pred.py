@@ -104,7 +104,8 @@ class ContextPred(nn.Module):
         right = [(pos > 0).float()]
         if len(valid) > 1:
             neg = torch.cat([(sub * q.roll(j, 0)).sum(-1) for j in range(1, self.neg_samples + 1)])
-            loss = loss + self.neg_samples * F.binary_cross_entropy_with_logits(neg.float(), torch.zeros_like(neg.float()))
+            neg_loss = F.binary_cross_entropy_with_logits(neg.float(), torch.zeros_like(neg.float()))
+            loss = loss + self.neg_samples * neg_loss
             right.append((neg < 0).float())
         with torch.no_grad():
             acc = torch.cat(right).mean()

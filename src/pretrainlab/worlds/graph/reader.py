@@ -44,7 +44,8 @@ def parse_graph(obj, where: str, node_cols: int | None, edge_cols: int | None, n
         raise GraphReadError(f"{where}: expected an object {FORM}; got {str(obj)[:80]}")
     nodes = obj["nodes"]
     if not isinstance(nodes, list) or not nodes:
-        raise GraphReadError(f"{where}: 'nodes' must be a non-empty list of node attribute lists, got {str(nodes)[:60]}")
+        raise GraphReadError(f"{where}: 'nodes' must be a non-empty list of node attribute lists, "
+                             f"got {str(nodes)[:60]}")
     node_attr = [_ints(a, f"{where}: node {i}", "categorical attributes") for i, a in enumerate(nodes)]
     want = node_cols or len(node_attr[0])
     for i, a in enumerate(node_attr):

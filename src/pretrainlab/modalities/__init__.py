@@ -9,6 +9,7 @@ A run config picks its modality with the top-level ``modality`` key (default ``t
 from __future__ import annotations
 
 from pretrainlab.modalities.base import Modality, RunContext
+from pretrainlab.modalities.graph import GraphModality
 from pretrainlab.modalities.image import ImageModality
 from pretrainlab.modalities.latent import LatentModality
 from pretrainlab.modalities.series import SeriesModality
@@ -18,6 +19,7 @@ from pretrainlab.registry import Registry
 MODALITIES: Registry[type] = Registry("modality")
 MODALITIES.add("text", TextModality)
 MODALITIES.add("image", ImageModality)
+MODALITIES.add("graph", GraphModality)
 MODALITIES.add("latent", LatentModality)
 MODALITIES.add("series", SeriesModality)
 

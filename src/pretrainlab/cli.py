@@ -154,7 +154,7 @@ def cmd_export(args) -> int:
 
     if args.to != "hf":
         raise ConfigError(f"--to {args.to}: only 'hf' (Hugging Face transformers) is supported")
-    path = export_hf(args.run_dir, args.out_dir)
+    path = export_hf(args.run_dir, args.out_dir, dtype=args.dtype)
     console.print(f"exported to {path} (load with transformers.AutoModelForCausalLM.from_pretrained)")
     return 0
 
@@ -365,6 +365,7 @@ def build_parser() -> argparse.ArgumentParser:
     x.add_argument("run_dir")
     x.add_argument("--to", default="hf")
     x.add_argument("out_dir")
+    x.add_argument("--dtype", default="fp32", choices=["fp32", "bf16", "fp16"], help="weight dtype of the export")
     x.set_defaults(fn=cmd_export)
     d = sub.add_parser("data", help="synthesize, prepare or inspect data")
     dsub = d.add_subparsers(dest="data_cmd", required=True)

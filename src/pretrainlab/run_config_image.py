@@ -149,7 +149,7 @@ def image_metric_names(cfg: ImageRunConfig) -> set[str]:
     """Every key an image run writes to summary.json (to validate claims up front)."""
     world = cfg.eval.world or cfg.data.world
     names = {"step", "images", "train/loss", "train/images_per_s", "train/skipped_steps", "wall_s", "params",
-             "params_trainable", "params_trainable_backbone"}
+             "params_trainable", "params_trainable_backbone", "world_size"}
     dominant = world.kind == "satellite" and world.sat_label == "dominant"  # one majority class per tile
     multi = (world.kind in MULTILABEL_KINDS and not dominant) or world.kind in ("folder", "npz")  # user files: either
     single = world.kind not in MULTILABEL_KINDS or dominant

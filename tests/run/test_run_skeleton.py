@@ -78,3 +78,10 @@ def test_resume_with_a_changed_config_names_the_keys():
     other = {**saved, "train": {**saved["train"], "lr": 3e-3}, "model": {"n_layers": 4}}
     with pytest.raises(RunError, match=r"model.n_layers: 2 -> 4.*model.n_layers, train.lr cannot change"):
         check_config_change(saved, other, allow=True)
+
+
+def test_resume_may_change_how_a_run_executes():
+    from pretrainlab.run.resume import check_config_change
+
+    saved = {"train": {"distributed": "fsdp", "threads": 2, "steps": 4}}
+    assert check_config_change(saved, {"train": {"distributed": "ddp", "threads": 1, "steps": 4}}, allow=False) == []

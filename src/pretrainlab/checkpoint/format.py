@@ -201,7 +201,8 @@ def read_model_config(ckpt: Path) -> dict:
 def load_weights(model: torch.nn.Module, ckpt: Path) -> None:
     """Load full weights into a plain, DDP or FSDP2 model (tied names are restored from their twin)."""
     sd = load_file(str(ckpt / "model.safetensors"))
-    expected = get_model_state_dict(_unwrap(model), options=StateDictOptions(full_state_dict=True, cpu_offload=True))
+    # names only: a full state dict with cpu_offload is empty on ranks other than 0 (torch gathers to rank 0)
+    expected = get_model_state_dict(_unwrap(model), options=StateDictOptions())
     if "lm_head.weight" in expected and "lm_head.weight" not in sd and "embed_tokens.weight" in sd:
         sd["lm_head.weight"] = sd["embed_tokens.weight"]
     missing, unexpected = sorted(set(expected) - set(sd)), sorted(set(sd) - set(expected))

@@ -60,6 +60,8 @@ class Modality(Protocol):
     """What a training step counts (``tokens``, ``images``): ``train/<unit>_per_s`` in the summary."""
     distributed: ClassVar[bool]
     """Whether its runs may run under torchrun (several processes)."""
+    strategies: ClassVar[tuple[str, ...]]
+    """The ``train.distributed`` values it supports under torchrun (optional; default ``("ddp", "fsdp")``)."""
 
     def prepare(self, cfg, root: Path, console: Console) -> Any:
         """The run's data under ``root`` (cached by fingerprint); rank 0 first, the others then open it."""

@@ -13,7 +13,25 @@ The batch at (step, micro) is a pure function of (seed, step, micro): image posi
 seeded per-epoch permutations of the train split, each view is ``augment(x, seed, step, index, view)``
 (data/image_augment.py), then resized and normalised exactly as ``preprocessing.json`` records, so the
 probes see what the backbone was trained on. The task is ``ImageTask`` (backbone + objective, one state
-dict); only its ``trainable_parameters()`` are optimised (never a teacher). Single-process for now.
+dict, ``task(batch)`` runs the objective); only its ``trainable_parameters()`` are optimised (never a teacher).
+
+Under torchrun (``train.distributed=ddp``; FSDP is refused: momentum teachers are updated in place, which
+FSDP2's sharded parameters would lose, and these models replicate cheaply) rank r of W takes the contiguous
+slice r of each micro-batch (``train.batch_size`` must divide by W x ``grad_accum``), so the ranks together see
+exactly the images, augmentations and MAE masks of one process. The trainer calls the DDP-wrapped task, so
+gradients are averaged over ranks; the objectives gather what is batch-global (objectives/vision_base.py):
+
+* exact (the 1-process loss and state, up to float summation order): ``supervised``, ``mae``,
+  ``feature_distill`` (per-image means); ``contrastive`` (SimCLR and MoCo: queries and keys gathered, so all
+  in-batch negatives, one queue filled in the same order on every rank); ``dino`` (centre averaged over ranks);
+  ``look`` (bank updated from every rank's keys; the loss over the gathered anchors). Momentum teachers and key
+  encoders are updated from the replicated student on every rank alike.
+* different: BatchNorm (ResNet with ``model.norm=batch``) normalises by per-rank statistics of B/(W accum)
+  images, not B/accum, and its running statistics are rank 0's (DDP broadcasts buffers each forward); use
+  ``model.norm=group`` for an exact ResNet.
+
+Every rank evaluates (the periodic kNN and the final protocols) on its identical replica, as text runs do, so
+no rank waits on a collective while another evaluates; rank 0 alone writes metrics, checkpoints and summary.
 """
 
 from __future__ import annotations
@@ -53,6 +71,15 @@ class ImageTask(nn.Module):
         super().__init__()
         self.backbone, self.objective, self.family, self.cfg = backbone, objective, family, backbone.cfg
 
+    def forward(self, batch: dict):
+        """``(loss, metrics)`` of the objective on ``batch``; called through the DDP wrapper, so gradients sync."""
+        return self.objective(self.backbone, batch)
+
+    @property
+    def ddp_find_unused_parameters(self) -> bool:
+        """A backbone head (``model.num_classes > 0``) that only ``supervised`` uses gets no gradient otherwise."""
+        return getattr(self.backbone, "num_classes", 0) > 0 and self.objective.name != "supervised"
+
     def trainable_parameters(self) -> list[nn.Parameter]:
         seen, out = set(), []
         for p in [*self.backbone.parameters(), *self.objective.trainable_parameters()]:
@@ -62,8 +89,9 @@ class ImageTask(nn.Module):
         return out
 
 
-def call_objective(task: ImageTask, batch: dict):
-    return task.objective(task.backbone, batch)
+def call_objective(task: nn.Module, batch: dict):
+    """The trainer's objective: the (possibly DDP-wrapped) task's forward."""
+    return task(batch)
 
 
 def build_task(cfg: ImageRunConfig, data, device: torch.device) -> tuple[ImageTask, Preprocessing]:
@@ -95,12 +123,19 @@ def sample_indices(seed: int, step: int, batch_size: int, n: int) -> np.ndarray:
     return np.array([_epoch_perm(seed, int(p // n), n)[p % n] for p in pos], dtype=np.int64)
 
 
-def make_get_batch(cfg: ImageRunConfig, split, prep: Preprocessing, n_views: int, device: torch.device):
+def make_get_batch(cfg: ImageRunConfig, split, prep: Preprocessing, n_views: int, device: torch.device,
+                   rank: int = 0, world_size: int = 1):
+    """``get_batch(step, micro)``: rank ``rank``'s contiguous slice of micro-batch ``micro`` of the global batch."""
     tc, aug = cfg.train, cfg.data.augment
+    if tc.batch_size % (world_size * tc.grad_accum):
+        raise ValueError(f"train.batch_size={tc.batch_size} must be divisible by ranks x train.grad_accum = "
+                         f"{world_size} x {tc.grad_accum}; change train.batch_size or the number of processes")
     per = tc.batch_size // tc.grad_accum
+    mine = per // world_size
 
     def get_batch(step: int, micro: int) -> dict:
-        idx = sample_indices(cfg.seed, step, tc.batch_size, len(split))[micro * per:(micro + 1) * per]
+        start = micro * per + rank * mine
+        idx = sample_indices(cfg.seed, step, tc.batch_size, len(split))[start:start + mine]
         x, index = to_float(split.images[idx], prep.scale), torch.from_numpy(idx)
         views = [normalize(resize(augment(x, aug, cfg.seed, step, index, view=v), prep.size, prep.interpolation),
                            prep.mean, prep.std).to(device, non_blocking=True) for v in range(n_views)]
@@ -110,8 +145,10 @@ def make_get_batch(cfg: ImageRunConfig, split, prep: Preprocessing, n_views: int
     return get_batch
 
 
-def fresh(cfg: ImageRunConfig, task: ImageTask, optimizer, console) -> None:
-    """A new image run's start (``start_state``'s ``fresh``): weights from ``train.init_from`` if set."""
+def fresh(cfg: ImageRunConfig, task: nn.Module, optimizer, console) -> None:
+    """A new image run's start (``start_state``'s ``fresh``): weights from ``train.init_from`` if set (every rank
+    loads the same files, so DDP replicas stay equal)."""
+    task = getattr(task, "module", task)  # under DDP
     if cfg.train.init_from:
         _init_from(task, optimizer, ckpt.resolve_checkpoint(cfg.train.init_from), cfg.train.init_optimizer)
         console.print(f"initialised from {cfg.train.init_from}")
@@ -234,7 +271,8 @@ class ImageModality:
     name: ClassVar[str] = "image"
     Config: ClassVar[type] = ImageRunConfig
     unit: ClassVar[str] = "images"
-    distributed: ClassVar[bool] = False
+    distributed: ClassVar[bool] = True
+    strategies: ClassVar[tuple[str, ...]] = ("ddp",)
 
     def prepare(self, cfg: ImageRunConfig, root: Path, console: Console) -> ImageData:
         with console.status("building image world"):
@@ -252,7 +290,14 @@ class ImageModality:
         fresh(cfg, task, optimizer, console)
 
     def batches(self, cfg: ImageRunConfig, data: ImageData, task: ImageTask, run):
-        return make_get_batch(cfg, data.train.splits["train"], self.prep, task.objective.n_views, run.device)
+        info = run.info
+        task.objective.sharded = info.enabled  # batch-global terms gather over ranks
+        batch_norm = any(isinstance(m, nn.modules.batchnorm._BatchNorm) for m in task.modules())
+        if info.enabled and info.is_main and batch_norm:
+            run.console.print(f"note: BatchNorm normalises by per-rank batch statistics ({info.world_size} ranks), "
+                              "so this run differs from one process; model.norm=group is exact")
+        return make_get_batch(cfg, data.train.splits["train"], self.prep, task.objective.n_views, run.device,
+                              info.rank, info.world_size)
 
     def flops(self, cfg, data, task) -> None:
         return None
@@ -283,7 +328,8 @@ class ImageModality:
     def facts(self, cfg: ImageRunConfig, data: ImageData, task: ImageTask, optimizer, run) -> dict:
         return {"params": task.backbone.num_params(),
                 "params_trainable": sum(p.numel() for p in task.trainable_parameters()),
-                "params_trainable_backbone": sum(p.numel() for p in task.backbone.parameters() if p.requires_grad)}
+                "params_trainable_backbone": sum(p.numel() for p in task.backbone.parameters() if p.requires_grad),
+                "world_size": run.info.world_size}
 
     def samples(self, cfg, data, task) -> None:
         return None

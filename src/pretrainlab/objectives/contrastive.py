@@ -18,6 +18,10 @@ Projections ``z = normalize(g(f(x)))`` with a projector g owned here.
   filled queue slots act as negatives. ``queue_size > 0`` with ``momentum = 0`` uses stop-gradient keys from the
   online network (a memory queue without a momentum encoder).
 
+Data parallel (``sharded``): queries (with gradient) and keys are gathered from all ranks, so every rank computes
+the 1-process loss over the whole micro-batch (all in-batch negatives) and enqueues the same keys in the same
+order: the loss, the queue and the momentum encoder match one process.
+
 Example:
     >>> obj = Contrastive(model, temperature=0.2, momentum=0.99, queue_size=4096)
     >>> loss, metrics = obj(model, {"views": [x1, x2], "labels": y, "index": idx, "step": step})
@@ -93,10 +97,10 @@ class Contrastive(VisionObjective):
         if self.momentum > 0 and self._tracker.due(int(batch["step"])):
             ema_update(self.key_encoder, unwrap(model), self.momentum)
             ema_update(self.key_projector, self.projector, self.momentum)
-        q1, q2 = self.projector(features(model, x1)), self.projector(features(model, x2))
+        q1, q2 = (self.gather_grad(self.projector(features(model, x))) for x in (x1, x2))
         if self.momentum == 0 and self.queue.shape[0] == 0:
             return nt_xent(q1, q2, self.temperature), {}
-        k1, k2 = self.keys(model, x1), self.keys(model, x2)
+        k1, k2 = self.gather(self.keys(model, x1)), self.gather(self.keys(model, x2))
         queue = self.queue[: int(self.queue_len)].clone()
         loss = 0.5 * (info_nce(q1, k2, queue, self.temperature) + info_nce(q2, k1, queue, self.temperature))
         self.enqueue(torch.cat([k1, k2]))

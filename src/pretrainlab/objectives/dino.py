@@ -12,6 +12,10 @@ centre c (a running mean of teacher outputs):
 The teacher update ``theta_t <- m theta_t + (1 - m) theta_s`` runs once per step, before the forward pass.
 All views here are same-size crops (no multi-crop); every view is fed to both networks.
 
+Data parallel (``sharded``): the loss is a per-image mean (the ranks' local means average to the global one), the
+batch centre is averaged over ranks (as in the reference code), and the teacher is updated from the replicated
+student on every rank alike: the same loss, centre and teacher as one process.
+
 Example:
     >>> obj = DINO(model, out_dim=256, teacher_temp=0.04, momentum=0.996)
     >>> loss, metrics = obj(model, {"views": [x1, x2], "labels": y, "index": idx, "step": step})
@@ -77,7 +81,7 @@ class DINO(VisionObjective):
 
     @torch.no_grad()
     def update_center(self, teacher_out: list[torch.Tensor]) -> None:
-        batch_center = torch.cat(teacher_out).float().mean(dim=0, keepdim=True)
+        batch_center = self.all_mean(torch.cat(teacher_out).float().mean(dim=0, keepdim=True))
         self.center.mul_(self.center_momentum).add_(batch_center, alpha=1 - self.center_momentum)
 
     def forward(self, model: nn.Module, batch: dict) -> tuple[torch.Tensor, dict]:

@@ -16,6 +16,10 @@ empty ones, and always when ``bank_momentum = 0``); k = momentum-encoder feature
 entry among their k neighbours have p_i = 0; they are left out of the mean (their fraction is the metric
 ``no_pos_frac``) rather than given an infinite loss. No public code exists; this follows the paper's text.
 
+Data parallel (``sharded``): keys, labels and indices of all ranks update the bank (the same bank on every rank)
+and the anchors are gathered with their gradient, so every rank computes the 1-process loss (its normalisation
+by the number of anchors with a positive is global).
+
 Example:
     >>> obj = LOOK(model, num_classes=8, bank_size=len(train), k=20, temperature=0.1)   # bank_size 0: grows
     >>> loss, metrics = obj(model, {"views": [x], "labels": y, "index": idx, "step": step})
@@ -114,8 +118,9 @@ class LOOK(VisionObjective):
         if self.key_encoder is not None and self._tracker.due(int(batch["step"])):
             ema_update(self.key_encoder, unwrap(model), self.momentum)
             ema_update(self.key_projector, self.projector, self.momentum)
-        self.update_bank(self.keys(model, x), labels, index)
-        z = F.normalize(self.projector(features(model, x)).float(), dim=-1)
+        labels, index = self.gather(labels), self.gather(index)
+        self.update_bank(self.gather(self.keys(model, x)), labels, index)
+        z = self.gather_grad(F.normalize(self.projector(features(model, x)).float(), dim=-1))
         per_anchor, has_pos = look_loss(z, labels, index, self.bank, self.bank_labels, self.k, self.temperature)
         loss = per_anchor.sum() / has_pos.sum().clamp_min(1)
         return loss, {"no_pos_frac": 1.0 - has_pos.float().mean()}

@@ -9,6 +9,14 @@ updated in place: ``theta_t <- m * theta_t + (1 - m) * theta_s`` (buffers such a
 copied), once per optimizer step (the first micro-batch of a step), from the student passed to the call.
 Metrics are detached 0-d tensors. The objective must be moved to the model's device (``objective.to(device)``)
 and its ``state_dict()`` saved with checkpoints (teachers, queues, memory banks, centres).
+
+Data parallel (``sharded = True``, set by the image plug-in under torchrun): each of the W ranks holds a
+contiguous slice (rank order) of the micro-batch. Per-image losses need nothing (their local means average to
+the global mean: DDP averages gradients, the trainer the logged loss). Batch-global terms use ``gather`` (rows of
+all ranks, in global order, no gradient), ``gather_grad`` (the same with a gradient: its backward sums the
+gradient of the gathered rows over ranks and keeps this rank's slice, so a loss computed identically on every
+rank from gathered rows gets the 1-process gradient after DDP's average) and ``all_mean`` (mean over ranks).
+Unsharded, all three return their input unchanged.
 """
 
 from __future__ import annotations
@@ -16,6 +24,7 @@ from __future__ import annotations
 import copy
 
 import torch
+import torch.distributed as dist
 from torch import nn
 
 
@@ -24,6 +33,8 @@ class VisionObjective(nn.Module):
 
     name = "vision"
     n_views = 1
+    sharded = False
+    """True when several ranks each hold a slice of the batch (DDP); batch-global terms then gather."""
 
     def trainable_parameters(self) -> list[nn.Parameter]:
         """Objective-owned parameters the optimizer must update (heads, projectors, decoders); never teachers."""
@@ -35,6 +46,43 @@ class VisionObjective(nn.Module):
             raise ValueError(f"objective '{self.name}' needs {self.n_views} augmented views per image, the batch "
                              f"has {len(views)}; the image runner must build objective.n_views views")
         return list(views[: self.n_views])
+
+    def gather(self, x: torch.Tensor) -> torch.Tensor:
+        """The rows of every rank's ``x`` in global batch order (no gradient); ``x`` itself when unsharded."""
+        if not self.sharded:
+            return x
+        parts = [torch.empty_like(x) for _ in range(dist.get_world_size())]
+        dist.all_gather(parts, x.detach().contiguous())
+        return torch.cat(parts)
+
+    def gather_grad(self, x: torch.Tensor) -> torch.Tensor:
+        """``gather`` with a gradient to this rank's rows (summed over the ranks' losses)."""
+        return _GatherRows.apply(x) if self.sharded else x
+
+    def all_mean(self, x: torch.Tensor) -> torch.Tensor:
+        """Mean of ``x`` over ranks (no gradient); ``x`` itself when unsharded."""
+        if not self.sharded:
+            return x
+        x = x.detach().clone()
+        dist.all_reduce(x)
+        return x / dist.get_world_size()
+
+
+class _GatherRows(torch.autograd.Function):
+    """All-gather along dim 0; backward: all-reduce (sum) the gathered gradient, return this rank's rows."""
+
+    @staticmethod
+    def forward(ctx, x: torch.Tensor) -> torch.Tensor:
+        ctx.rank, ctx.rows = dist.get_rank(), x.shape[0]
+        parts = [torch.empty_like(x) for _ in range(dist.get_world_size())]
+        dist.all_gather(parts, x.contiguous())
+        return torch.cat(parts)
+
+    @staticmethod
+    def backward(ctx, grad: torch.Tensor) -> torch.Tensor:
+        grad = grad.contiguous().clone()
+        dist.all_reduce(grad)  # gloo has no reduce-scatter
+        return grad[ctx.rank * ctx.rows:(ctx.rank + 1) * ctx.rows]
 
 
 def mlp(dims: list[int], last_bias: bool = True) -> nn.Sequential:

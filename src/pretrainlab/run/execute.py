@@ -53,8 +53,14 @@ def execute(cfg, out: str | Path, resume: bool = False, console: Console | None 
     A resumed run's config must equal its saved config.yaml, except keys in ``run/resume.SAFE_TO_CHANGE``,
     which ``allow_config_change`` lets through (``--allow-config-change``)."""
     mod = modality_of(cfg)
-    if not mod.distributed and int(os.environ.get("WORLD_SIZE", "1")) > 1:
-        raise NotImplementedError(f"{mod.name} runs are single-process for now; run without torchrun")
+    if int(os.environ.get("WORLD_SIZE", "1")) > 1:
+        if not mod.distributed:
+            raise NotImplementedError(f"{mod.name} runs are single-process for now; run without torchrun")
+        strategies = getattr(mod, "strategies", ("ddp", "fsdp"))
+        if cfg.train.distributed not in strategies:
+            raise NotImplementedError(f"train.distributed={cfg.train.distributed}: {mod.name} runs under torchrun "
+                                      f"support {' | '.join(strategies)} (why: modalities/{mod.name}.py); "
+                                      f"set train.distributed={strategies[0]}")
     console = console or Console(stderr=True)
     out, t_start, tc = Path(out), time.time(), cfg.train
     torch.set_num_threads(tc.threads or usable_cores())

@@ -58,8 +58,11 @@ def trim_metrics(path: Path, step: int) -> None:
     os.replace(tmp, path)
 
 
-SAFE_TO_CHANGE = ("name", "train.steps", "train.log_every", "train.eval_every", "train.ckpt_every", "train.keep_last",
-                  "train.progress", "train.threads", "train.ckpt_on_interrupt", "train.device", "eval.")
+EXECUTION_ONLY = ("train.threads", "train.progress", "train.device", "train.distributed", "train.compile",
+                  "train.activation_checkpointing", "train.loggers", "train.ckpt_on_interrupt", "train.keep_last")
+"""Keys that say how a run executes, not what it computes (checkpoints load into any layout): a resumed run
+may change them freely, e.g. resume a 2-rank FSDP run in one process."""
+SAFE_TO_CHANGE = ("name", "train.steps", "train.log_every", "train.eval_every", "train.ckpt_every", "eval.")
 """Config keys (or prefixes, ending in ``.``) a resumed run may change with ``--allow-config-change``: when
 and how it logs, saves and evaluates, and how long it trains. Everything else (data, model, objective,
 optimizer, schedule shape …) would make the resumed run a different experiment."""
@@ -74,16 +77,20 @@ def _flatten(tree, prefix: str = "") -> dict:
     return {prefix[:-1]: tree}
 
 
+def _matches(key: str, patterns: tuple[str, ...]) -> bool:
+    return any(key == p or (p.endswith(".") and key.startswith(p)) or key.startswith(p + ".") for p in patterns)
+
+
 def check_config_change(saved: dict, new: dict, allow: bool) -> list[str]:
     """The dotted keys whose values differ between a run's saved config.yaml and the config it resumes with.
 
     Refuses (``RunError`` naming each key, old -> new) unless every change is in ``SAFE_TO_CHANGE`` and
     ``allow`` is set; returns the changed keys (for a note in the log)."""
     a, b = (_flatten(json.loads(json.dumps(c, default=str))) for c in (saved, new))  # tuples as YAML lists
-    changed = sorted(k for k in set(a) | set(b) if a.get(k) != b.get(k))
+    changed = sorted(k for k in set(a) | set(b) if a.get(k) != b.get(k) and not _matches(k, EXECUTION_ONLY))
     if not changed:
         return []
-    unsafe = [k for k in changed if not any(k == s or (s.endswith(".") and k.startswith(s)) for s in SAFE_TO_CHANGE)]
+    unsafe = [k for k in changed if not _matches(k, SAFE_TO_CHANGE)]
     lines = "; ".join(f"{k}: {a.get(k)!r} -> {b.get(k)!r}" for k in changed[:8]) + (" …" if len(changed) > 8 else "")
     if unsafe:
         raise RunError(f"--resume with a different config ({lines}). {', '.join(unsafe[:8])} cannot change in a "

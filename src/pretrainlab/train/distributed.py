@@ -69,7 +69,9 @@ def init_distributed(device_name: str) -> tuple[DistInfo, torch.device]:
 
 
 def wrap_model(model: nn.Module, strategy: str, info: DistInfo, device: torch.device, bf16: bool) -> nn.Module:
-    """DDP, or FSDP2 (``fully_shard`` per block, then the root); a no-op for one process."""
+    """DDP, or FSDP2 (``fully_shard`` per block, then the root); a no-op for one process. A model whose
+    ``ddp_find_unused_parameters`` is true (some trainable parameters get no gradient) gets DDP's
+    ``find_unused_parameters``."""
     if not info.enabled:
         return model
     if strategy == "fsdp":
@@ -82,7 +84,8 @@ def wrap_model(model: nn.Module, strategy: str, info: DistInfo, device: torch.de
         return fully_shard(model, **kw)
     from torch.nn.parallel import DistributedDataParallel
 
-    return DistributedDataParallel(model, device_ids=[device.index] if device.type == "cuda" else None)
+    return DistributedDataParallel(model, device_ids=[device.index] if device.type == "cuda" else None,
+                                   find_unused_parameters=getattr(model, "ddp_find_unused_parameters", False))
 
 
 def shutdown(info: DistInfo) -> None:

@@ -123,8 +123,10 @@ class Trainer:
         if row_losses:
             out["row_loss"] = torch.cat(row_losses)
         if scalars:
-            values = torch.stack([v.to(self.device) for v in scalars.values()]).tolist()  # one sync
-            out["objective"] = dict(zip(scalars, values))
+            values = torch.stack([v.to(self.device) for v in scalars.values()])
+            if self.dist is not None:
+                values = self.dist.mean(values)  # the global batch's metrics, as for the loss
+            out["objective"] = dict(zip(scalars, values.tolist()))  # one sync
         return out
 
     def fit(self) -> TrainState:

@@ -112,7 +112,7 @@ def test_project_registries_match_what_configs_accept():
     kind_literal = typing.get_type_hints(probes.ProbeConfig)["kind"]
     assert probes.PROBES.names() == list(typing.get_args(kind_literal)) == list(probes.KINDS)
     assert PROTOCOLS.names() == list(typing.get_args(Protocol))
-    assert MODALITIES.names() == ["text", "image"]
+    assert MODALITIES.names() == ["text", "image", "table"]
     assert all(STEPS[name].name == name for name in STEPS)
     for reg in (MODELS, OBJECTIVES, WORLDS, probes.PROBES, PROTOCOLS, MODALITIES, STEPS):
         assert all(description for _, description in reg.rows()), reg

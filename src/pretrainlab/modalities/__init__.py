@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from pretrainlab.modalities.base import Modality, RunContext
 from pretrainlab.modalities.image import ImageModality
+from pretrainlab.modalities.table import TableModality
 from pretrainlab.modalities.text import TextModality
 from pretrainlab.registry import Registry
 
 MODALITIES: Registry[type] = Registry("modality")
 MODALITIES.add("text", TextModality)
 MODALITIES.add("image", ImageModality)
+MODALITIES.add("table", TableModality)
 
 
 def modality_of(cfg) -> Modality:

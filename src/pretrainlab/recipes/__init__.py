@@ -21,6 +21,7 @@ from pretrainlab.recipes import memeff_pt
 from pretrainlab.recipes import medmae_thorax, rs_resize_norm
 from pretrainlab.recipes import explora, selfdistill_fpt
 from pretrainlab.recipes import look, nmc_cl
+from pretrainlab.recipes import unitabe
 
 RECIPES: dict[str, ModuleType] = {m.NAME: m for m in (quickstart, rewarm, spt)}
 RECIPES.update({m.NAME: m for m in (afriquellm, syne_cpt)})
@@ -31,6 +32,7 @@ RECIPES[memeff_pt.NAME] = memeff_pt
 RECIPES.update({m.NAME: m for m in (rs_resize_norm, medmae_thorax)})
 RECIPES.update({m.NAME: m for m in (selfdistill_fpt, explora)})
 RECIPES.update({m.NAME: m for m in (look, nmc_cl)})
+RECIPES[unitabe.NAME] = unitabe
 SIZES = ("tiny", "full")
 
 

@@ -49,7 +49,7 @@ PAPER = ("UniTabE: A Universal Pretraining Protocol for Tabular Foundation Model
          "(arXiv 2307.09249)")
 CLAIMS = ["pretraining beats scratch at the lowest row count (primary)", "the gain is largest at low row counts",
           "competitive with GBDT (noninferior, margin 0.02 AUC)"]
-STATUS = "runs"
+STATUS = "inconclusive"
 
 SIZES = {
     #        pretrain tables, rows, held-out tables, test rows, preset, steps, batch, lr

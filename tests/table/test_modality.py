@@ -96,3 +96,12 @@ def test_config_errors_name_the_key():
         build_run_config(_cfg(objective={"masked_weight": 0.0, "contrastive_weight": 0.0}))
     with pytest.raises(ConfigError, match="eval.learner"):
         build_run_config(_cfg(eval__learner="xgboost"))
+
+
+def test_evaluate_run_repeats_the_final_evaluation(pretrained):
+    from rich.console import Console
+
+    out, _, summary = pretrained
+    again = MODALITIES.get("table")().evaluate_run(out, "cpu", Console(quiet=True))
+    for key in ("eval/masked/loss", "eval/downstream/n16/auc", "eval/downstream/auc_drop"):
+        assert again[key] == pytest.approx(summary[key], abs=1e-6)

@@ -13,6 +13,7 @@ from pretrainlab.modalities.graph import GraphModality
 from pretrainlab.modalities.image import ImageModality
 from pretrainlab.modalities.latent import LatentModality
 from pretrainlab.modalities.series import SeriesModality
+from pretrainlab.modalities.table import TableModality
 from pretrainlab.modalities.text import TextModality
 from pretrainlab.registry import Registry
 
@@ -22,6 +23,7 @@ MODALITIES.add("image", ImageModality)
 MODALITIES.add("graph", GraphModality)
 MODALITIES.add("latent", LatentModality)
 MODALITIES.add("series", SeriesModality)
+MODALITIES.add("table", TableModality)
 
 
 def modality_of(cfg) -> Modality:

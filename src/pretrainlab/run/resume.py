@@ -59,7 +59,8 @@ def trim_metrics(path: Path, step: int) -> None:
 
 
 SAFE_TO_CHANGE = ("name", "train.steps", "train.log_every", "train.eval_every", "train.ckpt_every", "train.keep_last",
-                  "train.progress", "train.threads", "train.ckpt_on_interrupt", "train.device", "eval.")
+                  "train.progress", "train.loggers", "train.threads", "train.ckpt_on_interrupt", "train.device",
+                  "eval.")
 """Config keys (or prefixes, ending in ``.``) a resumed run may change with ``--allow-config-change``: when
 and how it logs, saves and evaluates, and how long it trains. Everything else (data, model, objective,
 optimizer, schedule shape …) would make the resumed run a different experiment."""

@@ -138,6 +138,7 @@ LISTS = {
     "modalities": ("pretrainlab.modalities", "MODALITIES"),
     "recipes": ("pretrainlab.recipes", "RECIPES"),
     "steps": ("pretrainlab.data.curate", "STEPS"),
+    "trackers": ("pretrainlab.train.trackers", "TRACKERS"),
 }
 
 

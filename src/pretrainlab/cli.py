@@ -10,6 +10,7 @@
     pretrainlab eval RUN_DIR
     pretrainlab generate RUN_DIR --prompt "..."
     pretrainlab export RUN_DIR --to hf OUT_DIR
+    pretrainlab export-metrics RUN_DIR --to tensorboard|mlflow|wandb
     pretrainlab data synth --out DIR [knob=value ...]
     pretrainlab data curate PIPELINE.yaml [key=value ...]
     pretrainlab data prepare RECIPE_OR_YAML --out DIR [key=value ...]
@@ -112,6 +113,7 @@ def cmd_list(args) -> int:
     lists.add("modalities", "pretrainlab.modalities:MODALITIES", "kinds of run (modality)")
     lists.add("recipes", "pretrainlab.recipes:RECIPES", "paper recipes and quickstart (`pretrainlab recipes`: status)")
     lists.add("steps", "pretrainlab.data.curate:STEPS", "curation steps (`pretrainlab data curate`)")
+    lists.add("trackers", "pretrainlab.train.trackers:TRACKERS", "where metrics rows go (train.loggers)")
     reg, title = lists, "pretrainlab list KIND"
     if args.kind is not None:
         module, _, attr = lists.get(args.kind).partition(":")
@@ -156,6 +158,14 @@ def cmd_export(args) -> int:
         raise ConfigError(f"--to {args.to}: only 'hf' (Hugging Face transformers) is supported")
     path = export_hf(args.run_dir, args.out_dir, dtype=args.dtype)
     console.print(f"exported to {path} (load with transformers.AutoModelForCausalLM.from_pretrained)")
+    return 0
+
+
+def cmd_export_metrics(args) -> int:
+    from pretrainlab.train.trackers.export import export_metrics
+
+    where = export_metrics(args.run_dir, args.to)
+    console.print(f"exported {Path(args.run_dir) / 'metrics.jsonl'} to {args.to}: {where}", highlight=False)
     return 0
 
 
@@ -367,6 +377,11 @@ def build_parser() -> argparse.ArgumentParser:
     x.add_argument("out_dir")
     x.add_argument("--dtype", default="fp32", choices=["fp32", "bf16", "fp16"], help="weight dtype of the export")
     x.set_defaults(fn=cmd_export)
+    xm = sub.add_parser("export-metrics", help="send an old run's metrics.jsonl to TensorBoard, MLflow or W&B",
+                        description="e.g. pretrainlab export-metrics runs/quickstart --to tensorboard")
+    xm.add_argument("run_dir", help="a run directory (its metrics.jsonl and config.yaml)")
+    xm.add_argument("--to", required=True, help="tensorboard, mlflow or wandb (offline unless WANDB_MODE is set)")
+    xm.set_defaults(fn=cmd_export_metrics)
     d = sub.add_parser("data", help="synthesize, prepare or inspect data")
     dsub = d.add_subparsers(dest="data_cmd", required=True)
     s = dsub.add_parser("synth", help="write the synthetic text world as JSONL shards")

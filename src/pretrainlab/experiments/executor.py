@@ -3,7 +3,9 @@
 Local: a process pool sized to the machine; each worker gets ``cores // workers`` torch threads so 2
 cores are never oversubscribed. Cluster: ``submitit`` (Slurm, or its local executor for tests), an
 optional extra. Each job's output goes to ``<run_dir>/log.txt``. A finished job (summary.json) is
-skipped; one with checkpoints but no summary resumes.
+skipped; one with checkpoints but no summary resumes. Each job runs with ``PRETRAINLAB_RUN_LABELS`` naming
+its experiment, arm, stage and seed (the first that uses it), which trackers group it by
+(train/trackers/base.py); the run config, and so the job's hash, stays the same.
 """
 
 from __future__ import annotations
@@ -32,34 +34,48 @@ def auto_workers(n_jobs: int, cores: int | None = None) -> tuple[int, int]:
     return workers, max(1, cores // workers)
 
 
-def run_job(config: dict, run_dir: str, data_root: str, threads: int) -> dict:
-    """Entry point of one run in a worker process (importable, so spawn and submitit can pickle it)."""
+def run_job(config: dict, run_dir: str, data_root: str, threads: int, labels: dict | None = None) -> dict:
+    """Entry point of one run in a worker process (importable, so spawn and submitit can pickle it).
+    ``labels``: how trackers name the run (``trackers.base.experiment_labels``)."""
     from pretrainlab.run_config import build_run_config
     from pretrainlab.run.execute import execute
     from pretrainlab.checkpoint import list_checkpoints
 
     from pretrainlab.outdir import claim_dir, legacy_run
+    from pretrainlab.train.trackers.base import labels_env
 
     run_dir_p = claim_dir(run_dir, "run", legacy=legacy_run)
     config = dict(config)
     config["train"] = {**config.get("train", {}), "threads": threads, "progress": False}
     cfg = build_run_config(config)
     resume = bool(list_checkpoints(run_dir_p / "checkpoints"))
-    with open(run_dir_p / "log.txt", "a") as log, contextlib.redirect_stdout(log), contextlib.redirect_stderr(log):
+    with open(run_dir_p / "log.txt", "a") as log, contextlib.redirect_stdout(log), contextlib.redirect_stderr(log), \
+            labels_env(labels):
         console = Console(file=log, width=120)
         # threads and progress are the pool's, so they may differ from the interrupted attempt's
         return execute(cfg, run_dir_p, resume=resume, console=console, data_root=data_root, allow_config_change=True)
 
 
+def job_labels(plan: Plan, job: Job, out: Path) -> dict:
+    """A job's tracker labels: the experiment and the first (arm, stage, seed) that uses it."""
+    from pretrainlab.train.trackers.base import experiment_labels
+
+    arm, stage, seed = job.uses[0]
+    return experiment_labels(plan.experiment or out.name, out, arm, stage, seed)
+
+
 def prepare_datasets(plan: Plan, out: Path, console: Console) -> dict[str, str]:
     """job key -> shared data root; each distinct data config is prepared once, in this process (the
-    run's modality decides where: text by data fingerprint, image one world cache)."""
+    run's modality decides where: text by data fingerprint, image one world cache). A tracker whose
+    package is missing (``train.loggers``) fails here, before any run starts."""
     from pretrainlab.modalities import modality_of
     from pretrainlab.run_config import build_run_config
+    from pretrainlab.train.trackers import check_available
 
     roots: dict[str, str] = {}
     for key, job in plan.jobs.items():
         cfg = build_run_config(job.config)
+        check_available(cfg.train.loggers)
         roots[key] = modality_of(cfg).shared_data(cfg, out / "data", console)
     return roots
 
@@ -84,7 +100,8 @@ def run_plan(plan: Plan, out: Path, console: Console, workers: int = 0, executor
         while todo or running:
             for key in [k for k, j in todo.items() if all(plan.jobs[d].done for d in j.deps)]:
                 job = todo.pop(key)
-                running[pool.submit(run_job, job.config, str(job.run_dir), roots[key], threads)] = job
+                labels = job_labels(plan, job, out)
+                running[pool.submit(run_job, job.config, str(job.run_dir), roots[key], threads, labels)] = job
             blocked = [k for k, j in todo.items() if any(d in failed for d in j.deps)]
             for key in blocked:
                 failed[key] = f"skipped: a parent run failed ({todo.pop(key).deps})"
@@ -151,7 +168,8 @@ def _run_submitit(plan: Plan, todo: dict[str, Job], roots: dict[str, str], out: 
         ready = [k for k, j in todo.items() if all(plan.jobs[d].done for d in j.deps)]
         if not ready:
             raise ExperimentError(f"runs blocked by failed parents: {[str(todo[k].run_dir) for k in todo]}")
-        subs = {k: ex.submit(run_job, todo[k].config, str(todo[k].run_dir), roots[k], threads) for k in ready}
+        subs = {k: ex.submit(run_job, todo[k].config, str(todo[k].run_dir), roots[k], threads,
+                             job_labels(plan, todo[k], out)) for k in ready}
         for key, sub in subs.items():
             job = todo.pop(key)
             try:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from pretrainlab.experiments.config import ExperimentConfig
 
-DISPLAY_ONLY = {("name",), ("train", "progress")}
+DISPLAY_ONLY = {("name",), ("train", "progress"), ("train", "loggers")}
 
 
 @dataclass
@@ -64,6 +64,8 @@ class Plan:
     """key -> job, in an order where parents come before children."""
     index: dict[tuple[str, str, int], str]
     """(arm, stage, seed) -> job key."""
+    experiment: str = ""
+    """The experiment's name (trackers group its runs by it)."""
 
     def job(self, arm: str, stage: str, seed: int) -> Job:
         return self.jobs[self.index[arm, stage, seed]]
@@ -106,4 +108,4 @@ def build_plan(exp: ExperimentConfig, out: Path) -> Plan:
         for seed in exp.seeds:
             for stage in exp.arm_stages(arm):
                 resolve(arm, stage.name, seed)
-    return Plan(jobs, index)
+    return Plan(jobs, index, exp.name)

@@ -9,6 +9,7 @@ Run directory::
     config.yaml      fully resolved config
     data/            the prepared data (unless ``data_root`` is given: experiments share one)
     metrics.jsonl    one JSON object per log step (train) and per evaluation (val)
+    tensorboard/, mlruns/, wandb/, trackers.json   with ``train.loggers`` (train/trackers/): the same rows
     checkpoints/     step_<step>/ (atomic; newest ``train.keep_last`` kept; plus the modality's files)
     summary.json     final flat metrics
     run_info.json    per session (start, each --resume): command, git commit, machine, packages, times
@@ -34,6 +35,7 @@ from pretrainlab.run.optimizer import build_optimizer
 from pretrainlab.run.resume import check_config_change, start_state, trim_metrics
 from pretrainlab.run.summary import finish, run_stats
 from pretrainlab.runtime import usable_cores
+from pretrainlab.train import trackers
 from pretrainlab.train.callbacks import Checkpointer, MetricsLogger, ProgressBar
 from pretrainlab.train.distributed import init_distributed, wrap_model
 from pretrainlab.train.loop import Trainer, uses_bf16
@@ -63,6 +65,7 @@ def execute(cfg, out: str | Path, resume: bool = False, console: Console | None 
                                       f"set train.distributed={strategies[0]}")
     console = console or Console(stderr=True)
     out, t_start, tc = Path(out), time.time(), cfg.train
+    trackers.check_available(tc.loggers)  # a missing extra fails now, not after the data is prepared
     torch.set_num_threads(tc.threads or usable_cores())
     info, device = init_distributed(tc.device)
     run = RunContext(cfg, out, console, device, info, Path(data_root) if data_root else out / "data")
@@ -91,7 +94,8 @@ def execute(cfg, out: str | Path, resume: bool = False, console: Console | None 
     train_model = torch.compile(wrapped) if tc.compile else wrapped
 
     get_batch = mod.batches(cfg, prepared, task, run)
-    logger = MetricsLogger(out / "metrics.jsonl", tc.log_every, flops=mod.flops(cfg, prepared, task))
+    tracked = trackers.build(tc.loggers, out, to_dict(cfg), run.state.step) if info.is_main else []
+    logger = MetricsLogger(out / "metrics.jsonl", tc.log_every, flops=mod.flops(cfg, prepared, task), trackers=tracked)
     run.write = logger.write if info.is_main else run.write
     run.trainer = trainer = Trainer(model=train_model, objective=mod.loss(cfg, task), optimizer=optimizer,
                                     get_batch=get_batch, cfg=tc, device=device, state=run.state,
@@ -105,10 +109,14 @@ def execute(cfg, out: str | Path, resume: bool = False, console: Console | None 
                      extra_files=mod.checkpoint_files(cfg, prepared, task)),
         *(extra_callbacks or []), *at["last"],
     ]
-    if run.state.step < tc.steps or tc.steps == 0:
-        trainer.fit()
-
-    summary = mod.evaluate(cfg, prepared, task, run)
+    try:
+        if run.state.step < tc.steps or tc.steps == 0:
+            trainer.fit()
+        summary = mod.evaluate(cfg, prepared, task, run)
+    except BaseException as e:  # a run stopped by a signal closed them in on_interrupt already
+        logger.close("interrupted" if isinstance(e, KeyboardInterrupt) else "failed")
+        raise
+    logger.close()  # every row is written: the trackers' runs end here
     summary.update({"name": cfg.name, **mod.provenance(cfg, prepared, run),
                     **run_stats(trainer.state, t_start, mod.unit), **mod.facts(cfg, prepared, task, optimizer, run)})
     samples = mod.samples(cfg, prepared, task)  # every rank samples; rank 0 writes

@@ -43,6 +43,10 @@ class TrainConfig:
     threads: int = 0
     """CPU threads for torch (0: all cores)."""
     log_every: int = 10
+    loggers: list[str] = field(default_factory=lambda: ["jsonl"])
+    """Where metrics rows go: metrics.jsonl (``jsonl``, always, even if omitted) and any of tensorboard, wandb,
+    mlflow (train/trackers/; extras: ``pip install 'pretrainlab[tensorboard]'``), e.g.
+    ``train.loggers=[jsonl,tensorboard]``. W&B runs offline unless WANDB_MODE / WANDB_API_KEY is set."""
     eval_every: int = 0
     """Validation loss every N steps (0: only at the end)."""
     ckpt_every: int = 0
@@ -72,6 +76,10 @@ class TrainConfig:
     """Low-rank block linears: ``{mode: lowrank|relora, rank, restart_every, ...}`` (optim/lowrank.py)."""
 
     def validate(self) -> None:
+        from pretrainlab.train.trackers import TRACKERS
+
+        for name in self.loggers:
+            TRACKERS.get(name, where="train.loggers")  # did-you-mean; a missing package fails when the run starts
         if self.grow and self.init_optimizer:
             raise ConfigError(f"train.grow={self.grow}: set train.init_optimizer=false (the grown model has new "
                               "parameter shapes)")

@@ -290,12 +290,15 @@ def run_pipeline(cfg: PipelineConfig) -> dict:
 
 def load_config(config: str | os.PathLike | dict | PipelineConfig,
                 overrides: list[str] | None = None) -> PipelineConfig:
-    """A validated PipelineConfig from a YAML path, a dict or a config (plus ``a.b=v`` overrides)."""
+    """A validated PipelineConfig from a YAML path (``default``: the packaged default_pipeline.yaml), a dict
+    or a config (plus ``a.b=v`` overrides)."""
     if isinstance(config, PipelineConfig):
         if not overrides:
             config.validate()
             return config
         config = to_dict(config)
+    if isinstance(config, str) and config == "default":  # the packaged pipeline, also after pip install
+        config = Path(__file__).with_name("default_pipeline.yaml")
     data = load_yaml(config) if isinstance(config, (str, os.PathLike)) else dict(config)
     return from_dict(PipelineConfig, apply_overrides(data, list(overrides or [])))
 

@@ -97,3 +97,18 @@ def test_config_keys_cover_every_modality():
 
     keys = {k.key for k in config_keys(build_run_config({"modality": "image"}))}
     assert {"train.steps", "data.world.kind", "eval.protocols"} <= keys
+
+
+def test_every_argument_has_help_and_every_subcommand_an_example():
+    import argparse
+
+    from pretrainlab.cli import EXAMPLES, _leaves, build_parser
+
+    parser = build_parser()
+    leaves = list(_leaves(parser))
+    assert {p.prog.removeprefix("pretrainlab ") for p in leaves} == set(EXAMPLES)
+    for p in leaves:
+        assert p.epilog.startswith("example: pretrainlab ")
+        for action in p._actions:
+            if not isinstance(action, (argparse._HelpAction, argparse._VersionAction)):
+                assert action.help, f"{p.prog} {action.dest}: no help"

@@ -302,7 +302,7 @@ def build_parser() -> argparse.ArgumentParser:
     r = sub.add_parser("run", help="run a recipe or YAML config end to end")
     r.add_argument("target", help="recipe name (see `pretrainlab recipes`) or a YAML file")
     r.add_argument("overrides", nargs="*", help="dotted overrides, e.g. train.steps=200")
-    r.add_argument("--size", default="full", choices=["tiny", "full"])
+    r.add_argument("--size", default="full", choices=["tiny", "full"], help=SIZE_HELP)
     r.add_argument("--out", help="run directory (default runs/<name>)")
     r.add_argument("--resume", action="store_true", help="continue from the newest checkpoint in --out")
     r.add_argument("--allow-config-change", action="store_true",
@@ -313,7 +313,7 @@ def build_parser() -> argparse.ArgumentParser:
                         epilog="example: pretrainlab config quickstart --size tiny --keys train.")
     cf.add_argument("target", nargs="?", default="quickstart", help="recipe name or YAML file (default quickstart)")
     cf.add_argument("overrides", nargs="*", help="dotted overrides, e.g. train.steps=200")
-    cf.add_argument("--size", default="full", choices=["tiny", "full"])
+    cf.add_argument("--size", default="full", choices=["tiny", "full"], help=SIZE_HELP)
     cf.add_argument("--keys", nargs="?", const="", default=None, metavar="PREFIX",
                     help="list every key (type, value, meaning), optionally only those starting with PREFIX")
     cf.set_defaults(fn=cmd_config)
@@ -323,7 +323,7 @@ def build_parser() -> argparse.ArgumentParser:
     rp = sub.add_parser("reproduce", help="run a paper recipe's experiment (arms x seeds) and check its claims")
     rp.add_argument("target", help="recipe name or an experiment YAML")
     rp.add_argument("overrides", nargs="*", help="experiment overrides, e.g. workers=1")
-    rp.add_argument("--size", default="full", choices=["tiny", "full"])
+    rp.add_argument("--size", default="full", choices=["tiny", "full"], help=SIZE_HELP)
     rp.add_argument("--seeds", type=int, default=None, help="number of seeds (default: the recipe's)")
     rp.add_argument("--workers", type=int, default=None, help="parallel runs (default: auto)")
     rp.add_argument("--out", help="experiment directory (default runs/<name>)")
@@ -331,9 +331,9 @@ def build_parser() -> argparse.ArgumentParser:
     vd = sub.add_parser("verdicts", help="archive an experiment's verdicts in docs/verdicts and rebuild docs/recipes.md")
     vsub = vd.add_subparsers(dest="verdicts_cmd", required=True)
     va = vsub.add_parser("archive", help="copy EXP_DIR/claims.json essentials to docs/verdicts/<recipe>-<size>.json")
-    va.add_argument("exp_dir")
-    va.add_argument("--recipe", required=True)
-    va.add_argument("--size", required=True, choices=["tiny", "full"])
+    va.add_argument("exp_dir", help="a finished experiment directory (its claims.json)")
+    va.add_argument("--recipe", required=True, help="the recipe the experiment reproduces")
+    va.add_argument("--size", required=True, choices=["tiny", "full"], help="the size it ran at")
     va.add_argument("--notes", default="", help="trust notes shown beside the verdict")
     va.add_argument("--wall-minutes", type=float, default=None, help="wall time of the experiment")
     va.add_argument("--dest", default=None, help="folder of verdict files (default: the repository's docs/verdicts)")
@@ -341,40 +341,40 @@ def build_parser() -> argparse.ArgumentParser:
     vr.add_argument("--check", action="store_true", help="exit 1 if docs/recipes.md is out of date instead of writing")
     vd.set_defaults(fn=cmd_verdicts)
     sw = sub.add_parser("sweep", help="a grid of arms over a recipe or YAML (no claims)")
-    sw.add_argument("target")
+    sw.add_argument("target", help="recipe name or YAML file")
     sw.add_argument("overrides", nargs="*", help="base overrides applied to every arm")
     sw.add_argument("--grid", action="append", default=[], required=True, help="key=v1,v2 (repeatable)")
-    sw.add_argument("--seeds", type=int, default=1)
-    sw.add_argument("--size", default="full", choices=["tiny", "full"])
-    sw.add_argument("--workers", type=int, default=None)
-    sw.add_argument("--out")
+    sw.add_argument("--seeds", type=int, default=1, help="seeds per grid point")
+    sw.add_argument("--size", default="full", choices=["tiny", "full"], help=SIZE_HELP)
+    sw.add_argument("--workers", type=int, default=None, help="parallel runs (default: auto)")
+    sw.add_argument("--out", help="sweep directory (default runs/<name>-sweep)")
     sw.set_defaults(fn=cmd_sweep)
     rr = sub.add_parser("report", help="re-render an experiment's report.md/html from its saved results")
-    rr.add_argument("exp_dir")
+    rr.add_argument("exp_dir", help="an experiment directory")
     rr.set_defaults(fn=cmd_report)
     cp = sub.add_parser("compare", help="final metrics of runs/experiments side by side (+ curves)")
-    cp.add_argument("dirs", nargs="+")
+    cp.add_argument("dirs", nargs="+", help="run or experiment directories")
     cp.add_argument("--metric", action="append", default=[], help="metrics to show (repeatable; default all)")
     cp.add_argument("--md", help="also write the table as Markdown to this file")
     cp.add_argument("--plot", help="also write overlaid val/loss curves to this PNG")
     cp.set_defaults(fn=cmd_compare)
     e = sub.add_parser("eval", help="evaluate a run's newest checkpoint")
-    e.add_argument("run_dir")
-    e.add_argument("--device", default="auto")
+    e.add_argument("run_dir", help="a run directory (its newest intact checkpoint)")
+    e.add_argument("--device", default="auto", help=DEVICE_HELP)
     e.set_defaults(fn=cmd_eval)
     g = sub.add_parser("generate", help="sample from a run's model")
-    g.add_argument("run_dir")
-    g.add_argument("--prompt", required=True)
-    g.add_argument("--max-tokens", type=int, default=64)
+    g.add_argument("run_dir", help="a text run directory")
+    g.add_argument("--prompt", required=True, help="text to continue")
+    g.add_argument("--max-tokens", type=int, default=64, help="tokens to sample")
     g.add_argument("--temperature", type=float, default=0.0, help="0 = greedy")
-    g.add_argument("--top-k", type=int, default=None)
-    g.add_argument("--seed", type=int, default=0)
-    g.add_argument("--device", default="auto")
+    g.add_argument("--top-k", type=int, default=None, help="sample from the k most likely tokens")
+    g.add_argument("--seed", type=int, default=0, help="sampling seed")
+    g.add_argument("--device", default="auto", help=DEVICE_HELP)
     g.set_defaults(fn=cmd_generate)
     x = sub.add_parser("export", help="export a run's model")
-    x.add_argument("run_dir")
-    x.add_argument("--to", default="hf")
-    x.add_argument("out_dir")
+    x.add_argument("run_dir", help="a text run directory or a checkpoint directory")
+    x.add_argument("--to", default="hf", help="format: hf (transformers Llama)")
+    x.add_argument("out_dir", help="a new or empty directory (or an earlier export)")
     x.add_argument("--dtype", default="fp32", choices=["fp32", "bf16", "fp16"], help="weight dtype of the export")
     x.set_defaults(fn=cmd_export)
     xm = sub.add_parser("export-metrics", help="send an old run's metrics.jsonl to TensorBoard, MLflow or W&B",
@@ -385,20 +385,58 @@ def build_parser() -> argparse.ArgumentParser:
     d = sub.add_parser("data", help="synthesize, prepare or inspect data")
     dsub = d.add_subparsers(dest="data_cmd", required=True)
     s = dsub.add_parser("synth", help="write the synthetic text world as JSONL shards")
-    s.add_argument("--out", required=True)
+    s.add_argument("--out", required=True, help="a new or empty directory for the shards")
     s.add_argument("overrides", nargs="*", help="world knobs, e.g. n_docs=5000 seed=3")
     pr = dsub.add_parser("prepare", help="train the tokenizer and build the token store of a config")
-    pr.add_argument("target")
-    pr.add_argument("overrides", nargs="*")
-    pr.add_argument("--size", default="full", choices=["tiny", "full"])
-    pr.add_argument("--out", required=True)
+    pr.add_argument("target", help="recipe name or YAML file")
+    pr.add_argument("overrides", nargs="*", help="dotted overrides, e.g. data.seq_len=512")
+    pr.add_argument("--size", default="full", choices=["tiny", "full"], help=SIZE_HELP)
+    pr.add_argument("--out", required=True, help="directory for tokenizer.json and the token store")
     c = dsub.add_parser("curate", help="run a curation pipeline YAML (filters, dedup, PII, decontamination)")
-    c.add_argument("pipeline", help="pipeline YAML (see src/pretrainlab/data/curate/default_pipeline.yaml)")
+    c.add_argument("pipeline", help="pipeline YAML, or default (the packaged default_pipeline.yaml)")
     c.add_argument("overrides", nargs="*", help="e.g. workers=2 output=DIR")
     i = dsub.add_parser("inspect", help="tokens per source, documents, shards of a token store")
     i.add_argument("dir", help="a store dir, a prepared data dir, or a run dir")
     d.set_defaults(fn=cmd_data)
+    for parser in _leaves(p):
+        name = parser.prog.removeprefix("pretrainlab ")
+        parser.epilog = f"example: pretrainlab {EXAMPLES[name]}"
     return p
+
+
+def _leaves(parser: argparse.ArgumentParser):
+    """Every subcommand parser without subcommands of its own."""
+    subs = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    if not subs:
+        yield parser
+    for action in subs:
+        for child in action.choices.values():
+            yield from _leaves(child)
+
+
+SIZE_HELP = "recipe size: tiny (minutes on a laptop CPU, CI) or full (the real small reproduction)"
+DEVICE_HELP = "auto (CUDA if available), cpu or cuda"
+EXAMPLES = {
+    "run": "run quickstart --size tiny --out runs/qs train.steps=200",
+    "recipes": "recipes",
+    "config": "config quickstart --size tiny --keys train.",
+    "list": "list models",
+    "reproduce": "reproduce rewarm --size tiny --out runs/rewarm-tiny",
+    "verdicts archive": "verdicts archive runs/rewarm-tiny --recipe rewarm --size tiny",
+    "verdicts render": "verdicts render --check",
+    "sweep": "sweep quickstart --size tiny --grid train.lr=1e-3,3e-3 --seeds 2",
+    "report": "report runs/rewarm-tiny",
+    "compare": "compare runs/a runs/b --metric val/loss --plot curves.png",
+    "eval": "eval runs/qs",
+    "generate": 'generate runs/qs --prompt "Once upon a time" --max-tokens 32',
+    "export": "export runs/qs --to hf runs/qs-hf --dtype bf16",
+    "export-metrics": "export-metrics runs/qs --to tensorboard",
+    "data synth": "data synth --out data/world n_docs=5000 seed=3",
+    "data prepare": "data prepare quickstart --size tiny --out data/prepared",
+    "data curate": "data curate default input=data/world/train output=data/curated",
+    "data inspect": "data inspect runs/qs",
+}
+"""One runnable example per subcommand, shown under its --help."""
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -26,6 +26,7 @@ import sys
 from pathlib import Path
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from pretrainlab._version import __version__
@@ -143,6 +144,12 @@ def cmd_generate(args) -> int:
     from pretrainlab.eval.generate import generate
     from pretrainlab.modalities.text import load_run
 
+    if args.max_tokens < 0:
+        raise ConfigError(f"--max-tokens must be >= 0, got {args.max_tokens}")
+    if args.temperature < 0:
+        raise ConfigError(f"--temperature must be >= 0 (0: greedy), got {args.temperature}")
+    if args.top_k is not None and args.top_k < 1:
+        raise ConfigError(f"--top-k must be >= 1 (or left out for no limit), got {args.top_k}")
     _, model, data = load_run(args.run_dir, args.device)
     tok = data.tokenizer
     outs = generate(model, [tok.encode(args.prompt)], args.max_tokens, eos_id=tok.eos_id,
@@ -170,10 +177,13 @@ def cmd_export_metrics(args) -> int:
 
 
 def cmd_data(args) -> int:
+    from pretrainlab.outdir import claim_dir
+
     if args.data_cmd == "synth":
         from pretrainlab.worlds.text import TextWorldConfig, write_world
 
         cfg = from_dict(TextWorldConfig, apply_overrides({}, args.overrides), prefix="world")
+        claim_dir(args.out, "world", legacy=lambda p: (p / "world.json").is_file())
         with console.status(f"generating {cfg.n_docs} documents"):
             summary = write_world(cfg, args.out)
         out_console.print_json(json.dumps(summary))
@@ -181,6 +191,7 @@ def cmd_data(args) -> int:
         from pretrainlab.data.curate import curate, load_config
 
         cfg = load_config(args.pipeline, args.overrides)
+        claim_dir(cfg.output, "curation", legacy=lambda p: (p / "completions").is_dir())
         report = curate(cfg)
         out_console.print_json(json.dumps({"input": report["input"], "output": report["output"],
                                            "totals": report["totals"]}))
@@ -189,6 +200,7 @@ def cmd_data(args) -> int:
         from pretrainlab.data.prepare import prepare_data
 
         cfg = resolve_config(args.target, args.size, args.overrides)
+        claim_dir(args.out, "data", legacy=lambda p: (p / "prepared.json").is_file())
         prepared = prepare_data(cfg.data, Path(args.out), console)
         out_console.print_json(json.dumps(prepared.store.summary()))
     else:
@@ -256,6 +268,8 @@ def cmd_sweep(args) -> int:
     from pretrainlab.experiments.config import build_experiment
     from pretrainlab.experiments.run import run_experiment
 
+    if args.seeds < 1:
+        raise ConfigError(f"--seeds must be at least 1, got {args.seeds}")
     base = to_dict(resolve_config(args.target, args.size, args.overrides))
     axes = []
     for item in args.grid:
@@ -445,7 +459,10 @@ def main(argv: list[str] | None = None) -> int:
     args, extra = parser.parse_known_args(argv)
     bad = [a for a in extra if "=" not in a or a.startswith("-") or not hasattr(args, "overrides")]
     if bad:
-        parser.error(f"unrecognized arguments: {' '.join(bad)}")
+        hint = ""
+        if hasattr(args, "overrides") and not any(a.startswith("-") for a in bad):
+            hint = " (overrides look like key=value, e.g. train.steps=100)"
+        parser.error(f"unrecognized arguments: {' '.join(bad)}{hint}")
     if extra:
         args.overrides = list(args.overrides) + extra
     debug = args.debug or os.environ.get("PRETRAINLAB_DEBUG", "") not in ("", "0")
@@ -454,7 +471,7 @@ def main(argv: list[str] | None = None) -> int:
     except RunInterrupted as e:
         if debug:
             raise
-        console.print(f"[bold yellow]interrupted:[/] {e}", highlight=False)
+        console.print(f"[bold yellow]interrupted:[/] {escape(str(e))}", highlight=False)
         if e.checkpoint is not None:
             again = [a for a in (argv if argv is not None else sys.argv[1:]) if a != "--resume"]
             console.print(f"resume with: pretrainlab {' '.join(again)} --resume", highlight=False)
@@ -471,7 +488,7 @@ def main(argv: list[str] | None = None) -> int:
             raise
         kind = "data error" if isinstance(e, DataError) else "error"
         msg = e.args[0] if isinstance(e, KeyError) and e.args else str(e)
-        console.print(f"[bold red]{kind}:[/] {msg}", highlight=False)
+        console.print(f"[bold red]{kind}:[/] {escape(str(msg))}", highlight=False)  # keys like sources[docs]
         console.print("(run with --debug or PRETRAINLAB_DEBUG=1 for the traceback)", style="dim", highlight=False)
         return 2
 

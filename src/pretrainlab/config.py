@@ -129,7 +129,14 @@ def from_dict(cls: type[T], data: dict, prefix: str = "") -> T:
     except TypeError as e:
         raise ConfigError(f"{prefix or cls.__name__}: {e}") from None
     if hasattr(obj, "validate"):
-        obj.validate()
+        try:
+            obj.validate()
+        except ConfigError:
+            raise
+        except ValueError as e:  # a section's own check ("n_docs must be >= 2"): say which section
+            if prefix and not str(e).startswith(prefix.split(".")[0]):
+                raise ConfigError(f"{prefix}: {e}") from None
+            raise
     return obj
 
 
@@ -206,14 +213,65 @@ def merge(base: dict, update: dict) -> dict:
     return out
 
 
+class _StrictLoader(yaml.SafeLoader):
+    """SafeLoader that refuses a key given twice in one mapping (PyYAML silently keeps the last one)."""
+
+
+class _DuplicateKey(yaml.MarkedYAMLError):
+    pass
+
+
+def _no_duplicates(loader: _StrictLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
+    seen: dict = {}
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        try:
+            first = seen.setdefault(key, key_node.start_mark.line)
+        except TypeError:  # an unhashable key: let the constructor report it
+            continue
+        if first != key_node.start_mark.line:
+            raise _DuplicateKey(problem=f"duplicate key '{key}' (first given on line {first + 1}); keep one of them",
+                                problem_mark=key_node.start_mark)
+    return loader.construct_mapping(node, deep=deep)
+
+
+_StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _no_duplicates)
+
+
 def load_yaml(path: str | Path) -> dict:
+    """A YAML file's top-level mapping. A missing, unreadable, empty or invalid file, a key given twice or
+    a top level that is not a mapping raise ``ConfigError`` naming the file (and ``file:line``)."""
     path = Path(path)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: config file not found") from None
+    except IsADirectoryError:
+        raise ConfigError(f"{path}: is a directory, not a YAML file") from None
+    except UnicodeDecodeError as e:
+        line = path.read_bytes()[: e.start].count(b"\n") + 1
+        raise ConfigError(f"{path}:{line}: not UTF-8 text (byte 0x{e.object[e.start]:02x}); save the file as "
+                          "UTF-8") from None
+    except OSError as e:
+        raise ConfigError(f"{path}: cannot read it ({e.strerror})") from None
+    try:
+        data = yaml.load(text, Loader=_StrictLoader)
+    except yaml.MarkedYAMLError as e:
+        mark = e.problem_mark or e.context_mark
+        where = f"{path}:{mark.line + 1}" if mark is not None else str(path)
+        if isinstance(e, _DuplicateKey):
+            raise ConfigError(f"{where}: {e.problem}") from None
+        problem = e.problem or e.context
+        if e.context and e.problem:
+            started = f" on line {e.context_mark.line + 1}" if e.context_mark is not None else ""
+            problem = f"{e.problem} ({e.context}{started})"
+        raise ConfigError(f"{where}: invalid YAML: {problem}") from None
     except yaml.YAMLError as e:
         raise ConfigError(f"{path}: invalid YAML: {e}") from None
+    if data is None:
+        raise ConfigError(f"{path}: empty (no keys); write the config as `key: value` lines")
     if not isinstance(data, dict):
-        raise ConfigError(f"{path}: the top level must be a mapping of keys to values")
+        raise ConfigError(f"{path}: the top level must be a mapping of keys to values, got a {type(data).__name__}")
     return data
 
 

@@ -73,6 +73,10 @@ class DataConfig:
     knowledge); see eval/probes.py."""
 
     def validate(self) -> None:
+        if self.seq_len < 1:
+            raise ConfigError(f"data.seq_len must be >= 1 (tokens per training sequence), got {self.seq_len}")
+        if self.world_weight < 0:
+            raise ConfigError(f"data.world_weight must be >= 0, got {self.world_weight}")
         if self.world is None and not self.sources:
             raise ConfigError("data: no data; set data.world or list data.sources (e.g. [{name: docs, path: DIR}])")
         names = [s.name for s in self.sources]
@@ -95,22 +99,45 @@ class DataConfig:
             if clash:
                 raise ConfigError(f"data.sources: names {sorted(clash)} clash with world domains; rename them")
             known |= set(self.world.source_weights())
+        last: dict[str, tuple[int, int]] = {}  # until_step / until_tokens -> (stage, value) of the previous stage
         for i, st in enumerate(self.stages):
             unknown = sorted(set(st.weights) - known)
             if unknown:
                 raise ConfigError(f"data.stages[{i}].weights: unknown sources {unknown}; valid: {sorted(known)}")
+            _check_weights(f"data.stages[{i}].weights", st.weights)
             if i < len(self.stages) - 1 and (st.until_step is None) == (st.until_tokens is None):
                 raise ConfigError(f"data.stages[{i}]: give exactly one of until_step / until_tokens "
                                   "(only the last stage runs to the end)")
+            for key in ("until_step", "until_tokens"):
+                value = getattr(st, key)
+                if value is None:
+                    continue
+                if value < 1:
+                    raise ConfigError(f"data.stages[{i}].{key} must be >= 1, got {value}")
+                if key in last and value <= last[key][1]:
+                    j, before = last[key]
+                    raise ConfigError(f"data.stages[{i}].{key}={value} is not after data.stages[{j}].{key}={before}; "
+                                      f"stages run in order, so each {key} must be larger than the one before")
+                last[key] = (i, value)
         unknown = sorted(set(self.max_epochs) - known)
         if unknown:
             raise ConfigError(f"data.max_epochs: unknown sources {unknown}; valid: {sorted(known)}")
+        bad = {k: v for k, v in self.max_epochs.items() if not v > 0}
+        if bad:
+            raise ConfigError(f"data.max_epochs: caps must be > 0 (passes over a source), got {bad}")
         if self.weights is not None:
             unknown = sorted(set(self.weights) - known)
             if unknown:
                 raise ConfigError(f"data.weights: unknown sources {unknown}; valid: {sorted(known)}")
-            if not any(w > 0 for w in self.weights.values()):
-                raise ConfigError("data.weights: at least one source needs a weight > 0")
+            _check_weights("data.weights", self.weights)
+
+
+def _check_weights(where: str, weights: dict[str, float]) -> None:
+    for name, w in weights.items():
+        if not w >= 0:  # also NaN
+            raise ConfigError(f"{where}.{name} must be >= 0 (a sampling weight), got {w}")
+    if not any(w > 0 for w in weights.values()):
+        raise ConfigError(f"{where}: at least one source needs a weight > 0")
 
 
 @dataclass
@@ -150,6 +177,10 @@ class RunConfig:
     eval: EvalConfig = field(default_factory=EvalConfig)
 
     def validate(self) -> None:
+        if self.model.max_seq_len and self.data.seq_len > self.model.max_seq_len:
+            raise ConfigError(f"data.seq_len={self.data.seq_len} is longer than model.max_seq_len="
+                              f"{self.model.max_seq_len}; lower data.seq_len or raise model.max_seq_len "
+                              "(0: the data's sequence length)")
         sources = {s.name for s in self.data.sources}
         if self.data.world is not None:
             sources |= set(self.data.world.source_weights())

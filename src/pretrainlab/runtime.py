@@ -15,7 +15,17 @@ def pick_device(name: str) -> torch.device:
     """``auto``: CUDA when available, else CPU; any other name is passed to ``torch.device``."""
     if name == "auto":
         return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    return torch.device(name)
+    device = torch.device(name)
+    if device.type == "cuda":
+        count = torch.cuda.device_count() if torch.cuda.is_available() else 0
+        if count == 0:
+            raise RuntimeError(f"device '{name}': CUDA is not available on this machine (no GPU, or torch was built "
+                               "without CUDA); use device auto or cpu (train.device / --device)")
+        if device.index is not None and device.index >= count:
+            raise RuntimeError(f"device '{name}': this machine has {count} CUDA device(s) (cuda:0..cuda:{count - 1})")
+    if device.type == "mps" and not (hasattr(torch.backends, "mps") and torch.backends.mps.is_available()):
+        raise RuntimeError(f"device '{name}': MPS (Apple GPU) is not available here; use device auto or cpu")
+    return device
 
 
 def usable_cores() -> int:

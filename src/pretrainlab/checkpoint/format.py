@@ -198,9 +198,25 @@ def read_model_config(ckpt: Path) -> dict:
     return json.loads((ckpt / "model_config.json").read_text())
 
 
+def read_weights(ckpt: Path) -> dict[str, torch.Tensor]:
+    """``model.safetensors`` of a checkpoint; an unreadable file (truncated or overwritten in a checkpoint
+    without a manifest) raises ``CheckpointError`` naming it and an intact checkpoint beside it."""
+    from safetensors import SafetensorError
+
+    path = Path(ckpt) / "model.safetensors"
+    try:
+        return load_file(str(path))
+    except SafetensorError as e:
+        others = [c for c in list_checkpoints(Path(ckpt).parent) if c != Path(ckpt)]
+        alt = newest_intact(others) if others else None
+        hint = f"; the newest intact one is {alt} (use it, or remove {ckpt})" if alt else \
+            "; no other checkpoint is left beside it"
+        raise CheckpointError(f"checkpoint {ckpt} is damaged ({path.name} cannot be read: {e}){hint}") from None
+
+
 def load_weights(model: torch.nn.Module, ckpt: Path) -> None:
     """Load full weights into a plain, DDP or FSDP2 model (tied names are restored from their twin)."""
-    sd = load_file(str(ckpt / "model.safetensors"))
+    sd = read_weights(ckpt)
     # names only: a full state dict with cpu_offload is empty on ranks other than 0 (torch gathers to rank 0)
     expected = get_model_state_dict(_unwrap(model), options=StateDictOptions())
     if "lm_head.weight" in expected and "lm_head.weight" not in sd and "embed_tokens.weight" in sd:

@@ -48,6 +48,26 @@ class InsertionConfig:
     rate: float | None = None
     """Occurrences per million training tokens over [start, end) (instead of ``count``)."""
 
+    def validate(self) -> None:
+        from pretrainlab.config import ConfigError
+
+        where = f"data.insertions[{self.name}]"
+        if not self.items and not self.path:
+            raise ConfigError(f"{where}: no items; give items: [...] or path: FILE.jsonl")
+        for i, text in enumerate(self.items):
+            if not text.strip():
+                raise ConfigError(f"{where}.items[{i}] is empty; an insertion needs some text")
+        if self.count < 1:
+            raise ConfigError(f"{where}.count must be >= 1 (occurrences per item), got {self.count}")
+        if self.rate is not None and not self.rate > 0:
+            raise ConfigError(f"{where}.rate must be > 0 (occurrences per million tokens), got {self.rate}")
+        if not 0 <= self.start < self.end <= 1:
+            raise ConfigError(f"{where}: need 0 <= start < end <= 1 (fractions of the run), got start={self.start}, "
+                              f"end={self.end}")
+        bad = [p for p in self.positions if p < 0]
+        if bad:
+            raise ConfigError(f"{where}.positions must be >= 0, got {bad}")
+
 
 @dataclass(frozen=True)
 class Placement:
@@ -67,11 +87,26 @@ def _seed(*parts) -> int:
 def _items(cfg: InsertionConfig) -> list[tuple[str, str]]:
     items = [(f"{cfg.name}-{i}", t) for i, t in enumerate(cfg.items)]
     if cfg.path:
-        for n, line in enumerate(Path(cfg.path).read_text(encoding="utf-8").splitlines(), 1):
+        from pretrainlab.data.readers import DataError
+
+        try:
+            lines = Path(cfg.path).read_text(encoding="utf-8").splitlines()
+        except FileNotFoundError:
+            raise DataError(f"{cfg.path}: file not found (data.insertions[{cfg.name}].path)") from None
+        except UnicodeDecodeError:
+            raise DataError(f"{cfg.path}: not UTF-8 text; save it as UTF-8 (data.insertions[{cfg.name}].path)") from None
+        for n, line in enumerate(lines, 1):
             if line.strip():
-                rec = json.loads(line)
-                if cfg.text_field not in rec:
-                    raise ValueError(f"{cfg.path}:{n}: no field '{cfg.text_field}' (keys: {sorted(rec)})")
+                try:
+                    rec = json.loads(line)
+                except ValueError as e:
+                    raise DataError(f"{cfg.path}:{n}: invalid JSON ({e.msg}); one JSON object per line") from None
+                if not isinstance(rec, dict) or cfg.text_field not in rec:
+                    keys = sorted(rec) if isinstance(rec, dict) else type(rec).__name__
+                    raise DataError(f"{cfg.path}:{n}: no field '{cfg.text_field}' (keys: {keys}); set "
+                                    f"data.insertions[{cfg.name}].text_field")
+                if not isinstance(rec[cfg.text_field], str) or not rec[cfg.text_field].strip():
+                    raise DataError(f"{cfg.path}:{n}: field '{cfg.text_field}' is empty or not a string")
                 items.append((str(rec.get("id", f"{cfg.name}-{len(items)}")), rec[cfg.text_field]))
     if not items:
         raise ValueError(f"insertions '{cfg.name}': no items (give items: [...] or path: FILE.jsonl)")

@@ -167,6 +167,8 @@ class ExperimentConfig:
             raise ConfigError(f"experiment '{self.name}': no arms")
         if not self.seeds:
             raise ConfigError(f"experiment '{self.name}': no seeds")
+        if self.workers < 0:
+            raise ConfigError(f"workers must be >= 0 (0: auto), got {self.workers}")
         for arm, acfg in self.arms.items():
             stages = self.arm_stages(arm)
             names = [s.name for s in stages]

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from safetensors.torch import save_file
 
-from pretrainlab.checkpoint import read_model_config, resolve_checkpoint
+from pretrainlab.checkpoint import read_model_config, read_weights, resolve_checkpoint
 from pretrainlab.data.tokenizer import EOS, PAD
 from pretrainlab.export.model_card import model_card
 from pretrainlab.outdir import MARKER, OutDirError, owner
@@ -63,7 +63,6 @@ def export_hf(run_or_ckpt: str | Path, out_dir: str | Path, dtype: str = "fp32")
     """Export the newest intact checkpoint of a run (or a checkpoint dir) into ``out_dir``, weights in ``dtype``
     (fp32, bf16, fp16), with a README.md model card."""
     import torch
-    from safetensors.torch import load_file
 
     from pretrainlab.data.tokenizer import Tokenizer
     from pretrainlab.optim.lowrank import merge_lowrank_weights
@@ -74,7 +73,7 @@ def export_hf(run_or_ckpt: str | Path, out_dir: str | Path, dtype: str = "fp32")
         raise ValueError(f"{ckpt}: only decoder models export to the HF Llama format")
     tok_path = ckpt / "tokenizer.json"
     tokenizer = Tokenizer.load(tok_path)
-    weights = merge_lowrank_weights(load_file(str(ckpt / "model.safetensors")))  # low-rank runs: W = [W0 +] s B A
+    weights = merge_lowrank_weights(read_weights(ckpt))  # low-rank runs: W = [W0 +] s B A
     if "embed_tokens.weight" not in weights and "lm_head.weight" in weights:
         weights["embed_tokens.weight"] = weights["lm_head.weight"]
     out = _export_target(Path(out_dir), ckpt)
@@ -117,7 +116,8 @@ def _export_target(out: Path, ckpt: Path) -> Path:
     run_dir = ckpt.parent.parent if ckpt.parent.name == "checkpoints" else ckpt
     target = out.expanduser().resolve()
     if target == run_dir.resolve() or run_dir.resolve() in target.parents:
-        raise OutDirError(f"{out} is inside the run directory {run_dir}; export to a directory outside it")
+        what = "is the run directory" if target == run_dir.resolve() else f"is inside the run directory {run_dir}"
+        raise OutDirError(f"{out} {what}; export to a directory outside it")
     if target.exists() and not target.is_dir():
         raise OutDirError(f"{out} is a file, not a directory; choose a new directory for the export")
     if target.is_dir() and any(target.iterdir()) and owner(target) != EXPORT_KIND:

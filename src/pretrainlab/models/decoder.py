@@ -54,6 +54,18 @@ class DecoderConfig:
             close = difflib.get_close_matches(self.size, list(PRESETS), n=1)
             hint = f" (did you mean '{close[0]}'?)" if close else ""
             raise ValueError(f"model.size: unknown preset '{self.size}'{hint}; choose one of {list(PRESETS)}")
+        for key in ("d_model", "n_layers", "n_heads", "n_kv_heads", "ffn_hidden"):
+            if getattr(self, key) is not None and getattr(self, key) < 1:
+                raise ValueError(f"model.{key} must be >= 1 (or unset for the preset's), got {getattr(self, key)}")
+        for key in ("vocab_size", "max_seq_len"):
+            if getattr(self, key) < 0:
+                raise ValueError(f"model.{key} must be >= 0 (0: from the data), got {getattr(self, key)}")
+        r = self.resolved()
+        if r.d_model % r.n_heads or (r.d_model // r.n_heads) % 2:
+            raise ValueError(f"model.d_model={r.d_model} must divide by model.n_heads={r.n_heads} into an even head "
+                             "width (rotary embeddings rotate pairs); change one of them")
+        if r.n_heads % r.n_kv_heads:
+            raise ValueError(f"model.n_heads={r.n_heads} must divide by model.n_kv_heads={r.n_kv_heads}")
 
     def resolved(self) -> "DecoderConfig":
         """A copy with every preset field filled in."""

@@ -80,6 +80,22 @@ class TrainConfig:
 
         for name in self.loggers:
             TRACKERS.get(name, where="train.loggers")  # did-you-mean; a missing package fails when the run starts
+        for key, low in (("batch_size", 1), ("grad_accum", 1), ("log_every", 1), ("steps", 0), ("warmup_steps", 0),
+                         ("eval_every", 0), ("ckpt_every", 0), ("keep_last", 0), ("threads", 0), ("max_bad_steps", 0)):
+            if getattr(self, key) < low:
+                hint = " (0: only at the end)" if key in ("eval_every", "ckpt_every") else \
+                    " (0: evaluate train.init_from only)" if key == "steps" else \
+                    " (0: all cores)" if key == "threads" else " (0: keep every checkpoint)" if key == "keep_last" else ""
+                raise ConfigError(f"train.{key} must be >= {low}{hint}, got {getattr(self, key)}")
+        for key in ("lr", "weight_decay", "grad_clip", "grow_noise"):
+            if getattr(self, key) < 0:
+                raise ConfigError(f"train.{key} must be >= 0, got {getattr(self, key)}")
+        for key in ("min_lr_ratio", "decay_frac"):
+            if not 0 <= getattr(self, key) <= 1:
+                raise ConfigError(f"train.{key} must be in [0, 1], got {getattr(self, key)}")
+        if not all(0 <= b < 1 for b in self.betas):
+            raise ConfigError(f"train.betas must both be in [0, 1), got {list(self.betas)}")
+        _check_device(self.device)
         if self.grow and self.init_optimizer:
             raise ConfigError(f"train.grow={self.grow}: set train.init_optimizer=false (the grown model has new "
                               "parameter shapes)")
@@ -95,5 +111,17 @@ class TrainConfig:
         if self.batch_size % (world * self.grad_accum):
             raise ConfigError(f"train.batch_size={self.batch_size} must be divisible by WORLD_SIZE x grad_accum "
                               f"= {world} x {self.grad_accum}")
-        if self.steps < 0:
-            raise ConfigError(f"train.steps must be >= 0 (0: evaluate train.init_from only), got {self.steps}")
+
+
+def _check_device(name: str) -> None:
+    """``train.device``: ``auto`` or a torch device name (``cpu``, ``cuda``, ``cuda:1``, ``mps``). Whether the
+    machine has that device is checked when the run starts (runtime.pick_device), not here: a config may be
+    written on a machine without the GPU it will run on."""
+    if name == "auto":
+        return
+    import torch
+
+    try:
+        torch.device(name)
+    except RuntimeError:
+        raise ConfigError(f"train.device: '{name}' is not a device; use auto, cpu, cuda, cuda:N or mps") from None

@@ -34,6 +34,7 @@ from pretrainlab.recipes import (
     syne_cpt,
     tinyhelen_leaner,
     train_once,
+    w2pgnn,
 )
 
 MODULES: tuple[ModuleType, ...] = (
@@ -58,6 +59,7 @@ MODULES: tuple[ModuleType, ...] = (
     syne_cpt,
     tinyhelen_leaner,
     train_once,
+    w2pgnn,
 )
 """Every shipped recipe module, one per line (alphabetical)."""
 RECIPES: dict[str, ModuleType] = {m.NAME: m for m in MODULES}

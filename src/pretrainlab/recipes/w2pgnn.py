@@ -61,7 +61,7 @@ PAPER = ("When to Pre-Train Graph Neural Networks? From Data Generation Perspect
 CLAIMS = ["the graphon-based feasibility score orders pretraining sources by realised gain: the most feasible "
           "source gives a larger gain than the least feasible (primary), gains increase with feasibility rank",
           "data selected by the feasibility score beats randomly selected pretraining data of the same size"]
-STATUS = "runs"
+STATUS = "not testable"
 SOURCES = ["molecules", "bare", "chains", "polycyclic", "random"]
 
 

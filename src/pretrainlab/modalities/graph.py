@@ -13,7 +13,7 @@ The batch at (step, micro) is a pure function of (seed, step, micro): graph posi
 seeded per-epoch permutations of the training split (``data.split``); masks and context centres are pure
 functions of (seed, step, graph index) inside the objectives. ``train.init_from`` loads the whole task when
 the source has the same objective and shapes, else only the backbone (pretraining -> next stage). Single
-process.
+process. ``data.source`` picks the pretraining graphs among ``data.world.sources`` (graph_sources.py).
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ from pretrainlab import checkpoint as ckpt
 from pretrainlab.eval.graph import FinetuneSettings, finetune, multitask_auc, transfer_vs_reference
 from pretrainlab.eval.graph.finetune import graph_features
 from pretrainlab.modalities.graph_config import GraphRunConfig, gin_config, graph_metric_names, objective_params
+from pretrainlab.modalities.graph_sources import choose_pool
 from pretrainlab.models.gin import GIN
 from pretrainlab.runtime import pick_device
 from pretrainlab.worlds.graph import GraphData, build_graph_world, collate, to_device
@@ -175,7 +176,10 @@ class GraphModality:
 
     def prepare(self, cfg: GraphRunConfig, root: Path, console: Console) -> GraphData:
         with console.status("building graph world"):
-            return build_graph_world(cfg.data.world, root)
+            data = build_graph_world(cfg.data.world, root)
+        with console.status("choosing pretraining graphs"):
+            data.info = choose_pool(data, cfg.data.world, cfg.data.source, cfg.seed, root, cfg.eval.feasibility)
+        return data
 
     def build(self, cfg: GraphRunConfig, data: GraphData, device: torch.device) -> GraphTask:
         return build_task(cfg, data, device)
@@ -205,7 +209,7 @@ class GraphModality:
 
     def evaluate(self, cfg: GraphRunConfig, data: GraphData, task: GraphTask, run) -> dict:
         summary = {"data/n_train": len(data.splits["train"]), "data/n_test": len(data.splits["test"]),
-                   "data/n_tasks": data.n_tasks}
+                   "data/n_tasks": data.n_tasks, **{f"data/{k}": v for k, v in data.info.items()}}
         with run.console.status("graph evaluation"):
             if cfg.train.steps > 0:
                 summary.update(pretrain_metrics(cfg, task, data, run.device))

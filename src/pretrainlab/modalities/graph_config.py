@@ -3,6 +3,7 @@
     name: gnn-attrmask
     modality: graph
     data:   {world: {kind: molecules, n_pool: 2000, ...}, split: pool}   # pool | sup | train
+            # W2PGNN: world.sources: [molecules, chains, random], source: {pick: rank, rank: 1}
     model:  {preset: test}                        # any GINConfig field but the vocabularies (from the world)
     objective: {name: attr_mask, mask_rate: 0.15} # a GRAPH_OBJECTIVES name + its constructor arguments
     train:  TrainConfig (train/config.py; batch_size counts graphs)
@@ -21,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from pretrainlab.config import ConfigError, from_dict
+from pretrainlab.modalities.graph_sources import GraphSourceConfig, info_names
 from pretrainlab.models.gin import GINConfig
 from pretrainlab.objectives.attr_masking import AttrMasking
 from pretrainlab.objectives.context_pred import ContextPred
@@ -45,6 +47,9 @@ class GraphDataConfig:
     split: Literal["pool", "sup", "train"] = "pool"
     """Graphs the training batches come from: the unlabeled pretraining pool, the supervised-pretraining
     set, or the downstream train split. Held out for ``eval/pretrain``: pool_val, sup_val, val."""
+    source: GraphSourceConfig = field(default_factory=GraphSourceConfig)
+    """Which pretraining graphs form ``pool``: all, one source (by name or W2PGNN feasibility rank), or a
+    W2PGNN / random selection (modalities/graph_sources.py; needs ``world.sources``)."""
 
 
 @dataclass
@@ -62,6 +67,9 @@ class GraphEvalConfig:
     linear_lr: float = 1e-2
     batch_size: int = 256
     """Graphs per forward pass when evaluating."""
+    feasibility: bool = False
+    """Report ``data/feasibility``: W2PGNN's score of the run's pool (``data.source``) for the downstream
+    train graphs (eval/graph/feasibility.py; training graphs only)."""
     report: bool = True
 
 
@@ -78,6 +86,7 @@ class GraphRunConfig:
 
     def validate(self) -> None:
         gin_config(self.model, [1], [1])
+        self.data.source.check(self.data.world)
         name, _, _ = objective_params(self.objective)
         if name == "graph_supervised" and self.data.split not in LABELLED:
             raise ConfigError(f"objective 'graph_supervised' needs labelled graphs; data.split is "
@@ -119,6 +128,7 @@ def graph_metric_names(cfg: GraphRunConfig) -> set[str]:
     """Every key a graph run writes to summary.json (claims are validated against it before any run)."""
     names = {"step", "graphs", "train/loss", "train/graphs_per_s", "train/skipped_steps", "wall_s", "params",
              "params_trainable", "data/n_train", "data/n_test", "data/n_tasks"}
+    names |= info_names(cfg.data.source, cfg.eval.feasibility)
     if cfg.train.steps > 0:
         names |= {f"eval/pretrain/{m}" for m in PRETRAIN_METRICS[cfg.objective.get("name")]}
     tasks = range(cfg.data.world.n_tasks) if cfg.data.world.kind == "molecules" else range(0)

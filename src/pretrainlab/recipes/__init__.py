@@ -35,6 +35,7 @@ from pretrainlab.recipes import (
     tinyhelen_leaner,
     train_once,
     unitabe,
+    w2pgnn,
 )
 
 MODULES: tuple[ModuleType, ...] = (
@@ -60,6 +61,7 @@ MODULES: tuple[ModuleType, ...] = (
     tinyhelen_leaner,
     train_once,
     unitabe,
+    w2pgnn,
 )
 """Every shipped recipe module, one per line (alphabetical)."""
 RECIPES: dict[str, ModuleType] = {m.NAME: m for m in MODULES}

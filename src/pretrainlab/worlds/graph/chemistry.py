@@ -90,20 +90,22 @@ def _ring_atom(rng: np.random.Generator, aromatic: bool, hetero: np.ndarray) -> 
     return N if u < hetero[0] else O if u < hetero[0] + hetero[1] else S if u < hetero.sum() else C
 
 
-def make_scaffold(rng: np.random.Generator) -> tuple[Mol, dict[str, bool]]:
+def make_scaffold(rng: np.random.Generator, n_rings: int | None = None,
+                  fuse_p: float = 0.35) -> tuple[Mol, dict[str, bool]]:
     """One ring system: 1-3 rings of 5 or 6 atoms, fused (sharing a bond) or joined by 0-2 linker carbons.
 
-    Returns the molecule and its ``SCAFFOLD_PROPERTIES``.
+    ``n_rings`` fixes the ring count (default: 1, 2 or 3 with p 0.35/0.45/0.2); ``fuse_p`` is the chance
+    that a further ring is fused. Returns the molecule and its ``SCAFFOLD_PROPERTIES``.
     """
     mol, rings = Mol(), []
     hetero = rng.dirichlet([1.0, 1.0, 1.0]) * rng.uniform(0.05, 0.35)  # P(N), P(O), P(S) per ring atom
     props = dict.fromkeys(SCAFFOLD_PROPERTIES, False)
-    n_rings = int(rng.choice([1, 2, 3], p=[0.35, 0.45, 0.2]))
+    n_rings = int(rng.choice([1, 2, 3], p=[0.35, 0.45, 0.2])) if n_rings is None else n_rings
     for r in range(n_rings):
         size = int(rng.choice([5, 6], p=[0.4, 0.6]))
         aromatic = size == 6 and rng.random() < 0.6
         kind = AROMATIC if aromatic else SINGLE
-        if r > 0 and rng.random() < 0.35:  # fused: share a bond of a ring atom pair with free valence
+        if r > 0 and rng.random() < fuse_p:  # fused: share a bond of a ring atom pair with free valence
             deg = mol.degree()
             shared = [(i, j) for i, j, _, inr in mol.bonds if inr and deg[i] == 2 and deg[j] == 2]
             if shared:

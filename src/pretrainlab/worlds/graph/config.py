@@ -18,6 +18,7 @@ pretraining graphs with their own tasks). ``tasks[split]`` names the label colum
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -65,6 +66,10 @@ class GraphWorldConfig:
     sup_tasks: Literal["motifs", "scaffold", "mixed"] = "mixed"
     """Supervised-pretraining tasks: presence of half the motifs (aligned with some downstream tasks),
     ring-system properties (misaligned: they reward encoding the scaffold), or both."""
+    sources: list[str] = field(default_factory=list)
+    """Pretraining sources of different structure (worlds/graph/families.py: molecules, bare, chains,
+    polycyclic, random): each becomes splits ``src_<name>`` (n_pool graphs) and ``src_<name>_val``
+    (n_pool_val), and ``pool``/``pool_val`` become their concatenation. Empty: the one default pool."""
     min_nodes: int = 8
     max_nodes: int = 30
     path: str = ""
@@ -94,6 +99,19 @@ class GraphWorldConfig:
         if min(self.n_train, self.n_val, self.n_test, self.n_pool, self.n_pool_val, self.n_sup, self.n_sup_val) < 1:
             raise ConfigError("data.world: every split needs at least one graph (n_train, n_val, n_test, n_pool, "
                               "n_pool_val, n_sup, n_sup_val)")
+        from .families import FAMILIES
+
+        for name in self.sources:
+            if name not in FAMILIES:
+                close = difflib.get_close_matches(str(name), FAMILIES, n=1)
+                hint = f" (did you mean '{close[0]}'?)" if close else ""
+                raise ConfigError(f"data.world.sources: unknown source family {name!r}{hint}; choose from "
+                                  f"{list(FAMILIES)}")
+        if len(set(self.sources)) != len(self.sources):
+            raise ConfigError(f"data.world.sources lists a family twice: {self.sources}")
+        if self.sources and self.kind != "molecules":
+            raise ConfigError("data.world.sources: only the molecules world generates sources; drop it for kind "
+                              f"'{self.kind}'")
         if self.n_tasks < 1:
             raise ConfigError(f"data.world.n_tasks must be >= 1, got {self.n_tasks}")
 
@@ -148,6 +166,8 @@ class GraphData:
     tasks: dict[str, list[str]] = field(default_factory=dict)
     """Label column names per split (``train``/``val``/``test`` share the downstream tasks)."""
     fingerprint: str = ""
+    info: dict = field(default_factory=dict)
+    """Facts about the data a run chose (not cached): e.g. ``feasibility`` (modalities/graph_sources.py)."""
 
     @property
     def n_tasks(self) -> int:

@@ -17,6 +17,8 @@ Generation, all a pure function of ``(cfg.seed, cfg)``:
 5. Every label is flipped with ``label_noise`` and hidden (NaN) with ``missing_rate``.
 6. Scaffold split: ``n_test_scaffolds`` and ``n_val_scaffolds`` of the downstream scaffolds are held out;
    ``test``/``val`` graphs use only those, ``train`` only the rest (out-of-distribution evaluation).
+7. ``sources`` (optional): pretraining sources of other structures (families.py), each its own splits;
+   the pool becomes their union. Nothing above changes with them.
 """
 
 from __future__ import annotations
@@ -111,6 +113,8 @@ def generate(cfg: GraphWorldConfig) -> GraphData:
              "pool_val": cfg.n_pool_val, "sup": cfg.n_sup, "sup_val": cfg.n_sup_val}
     raw = {}
     for k, (split, n) in enumerate(sizes.items()):
+        if cfg.sources and split.startswith("pool"):
+            continue  # the pool is the union of the sources (add_sources)
         rng = np.random.default_rng([cfg.seed, 1, k])
         ids = held.get(split, pre_ids)
         raw[split] = (*_draw(rng, scaffolds, ids, motif_p, n, split in held or cfg.pretrain_motifs, cfg), rng)
@@ -133,4 +137,22 @@ def generate(cfg: GraphWorldConfig) -> GraphData:
     names = [rule_name(r) for r in rules]
     tasks = {"train": names, "val": names, "test": names, "pool": [], "pool_val": [], "sup": sup_names,
              "sup_val": sup_names}
+    if cfg.sources:
+        add_sources(cfg, splits, tasks, (scaffolds, pre_ids, motif_p))
     return GraphData(splits, list(NODE_VOCAB), list(EDGE_VOCAB), tasks)
+
+
+def add_sources(cfg: GraphWorldConfig, splits: dict, tasks: dict, pretrain_lib: tuple) -> None:
+    """Splits ``src_<f>``/``src_<f>_val`` per source family; ``pool``/``pool_val`` become their union."""
+    from .families import generate_family  # families builds on sample_graph (this module)
+
+    for suffix, n, part in (("", cfg.n_pool, 1), ("_val", cfg.n_pool_val, 2)):
+        graphs, scaffold = [], []
+        for family in cfg.sources:
+            g, s = generate_family(family, cfg.seed, n, part, cfg.min_nodes, cfg.max_nodes, pretrain_lib)
+            splits[f"src_{family}{suffix}"] = from_graphs(g, np.zeros((n, 0)), s, len(NODE_VOCAB), len(EDGE_VOCAB))
+            tasks[f"src_{family}{suffix}"] = []
+            graphs += g
+            scaffold.append(s)
+        splits[f"pool{suffix}"] = from_graphs(graphs, np.zeros((len(graphs), 0)), np.concatenate(scaffold),
+                                              len(NODE_VOCAB), len(EDGE_VOCAB))

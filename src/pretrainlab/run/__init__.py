@@ -10,8 +10,25 @@ trainer-state part of every summary) and ``finish`` (summary.json, generations, 
 Imports train, optim, checkpoint and eval/report; nothing imports ``run`` from below.
 """
 
+import sys
+import types
+
 from pretrainlab.run.optimizer import build_optimizer
 from pretrainlab.run.resume import RunError, start_state, trim_metrics
 from pretrainlab.run.summary import finish, run_stats
 
 __all__ = ["RunError", "build_optimizer", "finish", "run_stats", "start_state", "trim_metrics"]
+
+
+class _CallableRun(types.ModuleType):
+    """``pretrainlab.run`` is this package *and* the API's ``run``: importing a submodule of a package binds
+    it as the package's attribute, which would shadow a function of the same name, so the package itself
+    is callable and calls ``pretrainlab.api.run``."""
+
+    def __call__(self, *args, **kwargs):
+        from pretrainlab.api import run
+
+        return run(*args, **kwargs)
+
+
+sys.modules[__name__].__class__ = _CallableRun

@@ -8,12 +8,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from dataclasses import fields
 from pathlib import Path
 
-import numpy as np
-
+from ..npz_cache import read_npz, write_npz
 from .config import GraphData, GraphSet
 
 WORLD_VERSION = 1
@@ -34,16 +32,10 @@ def save(data: GraphData, path: Path) -> None:
               for f in fields(GraphSet)}
     info = {"splits": list(data.splits), "node_vocab": data.node_vocab, "edge_vocab": data.edge_vocab,
             "tasks": data.tasks, "fingerprint": data.fingerprint}
-    arrays["__info__"] = np.frombuffer(json.dumps(info).encode("utf-8"), dtype=np.uint8)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    with open(tmp, "wb") as f:
-        np.savez(f, **arrays)
-    os.replace(tmp, path)
+    write_npz(path, arrays, info)
 
 
 def load(path: Path) -> GraphData:
-    with np.load(path, allow_pickle=False) as z:
-        info = json.loads(z["__info__"].tobytes().decode("utf-8"))
-        splits = {n: GraphSet(**{f.name: z[f"{n}/{f.name}"] for f in fields(GraphSet)}) for n in info["splits"]}
+    z, info = read_npz(path)
+    splits = {n: GraphSet(**{f.name: z[f"{n}/{f.name}"] for f in fields(GraphSet)}) for n in info["splits"]}
     return GraphData(splits, info["node_vocab"], info["edge_vocab"], info["tasks"], info["fingerprint"])

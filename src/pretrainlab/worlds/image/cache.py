@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from pathlib import Path
 
 import numpy as np
 
+from ..npz_cache import read_npz, write_npz
 from .config import ImageData, ImageSplit
 
 WORLD_VERSION = 1
@@ -41,19 +41,13 @@ def save(data: ImageData, path: Path) -> None:
     info = {"splits": list(data.splits), "metas": {n: list(s.meta) for n, s in data.splits.items()},
             "num_classes": data.num_classes, "multilabel": data.multilabel, "channels": data.channels,
             "class_names": data.class_names, "preprocessing": data.preprocessing, "fingerprint": data.fingerprint}
-    arrays["__info__"] = np.frombuffer(json.dumps(info).encode("utf-8"), dtype=np.uint8)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    with open(tmp, "wb") as f:
-        np.savez(f, **arrays)
-    os.replace(tmp, path)
+    write_npz(path, arrays, info)
 
 
 def load(path: Path) -> ImageData:
-    with np.load(path, allow_pickle=False) as z:
-        info = json.loads(z["__info__"].tobytes().decode("utf-8"))
-        splits = {n: ImageSplit(z[f"{n}/images"], z[f"{n}/labels"], {k: z[f"{n}/meta/{k}"] for k in info["metas"][n]})
-                  for n in info["splits"]}
+    z, info = read_npz(path)
+    splits = {n: ImageSplit(z[f"{n}/images"], z[f"{n}/labels"], {k: z[f"{n}/meta/{k}"] for k in info["metas"][n]})
+              for n in info["splits"]}
     return ImageData(splits=splits, num_classes=info["num_classes"], multilabel=info["multilabel"],
                      channels=info["channels"], class_names=info["class_names"],
                      preprocessing=info["preprocessing"], fingerprint=info["fingerprint"])

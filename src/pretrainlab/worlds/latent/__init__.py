@@ -16,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..npz_cache import read_npz, write_npz
 from .config import LatentData, LatentWorldConfig, Truth
 from .gmm import build_gmm_world
 from .reader import LatentDataError, build_file_world, read_matrix
@@ -41,18 +42,11 @@ def _save(arrays: dict, info: dict, path: Path) -> None:
     if truth is not None:
         out.update({f"truth/{k}": getattr(truth, k) for k in TRUTH_KEYS})
         info = {**info, "label_noise": truth.label_noise}
-    out["__info__"] = np.frombuffer(json.dumps(info).encode("utf-8"), dtype=np.uint8)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    with open(tmp, "wb") as f:
-        np.savez(f, **out)
-    os.replace(tmp, path)
+    write_npz(path, out, info)
 
 
 def _load(path: Path) -> LatentData:
-    with np.load(path, allow_pickle=False) as z:
-        info = json.loads(z["__info__"].tobytes().decode("utf-8"))
-        arrays = {k: z[k] for k in z.files if k != "__info__"}
+    arrays, info = read_npz(path)
     truth = None
     if "truth/means" in arrays:
         truth = Truth(*(arrays[f"truth/{k}"] for k in TRUTH_KEYS), label_noise=info["label_noise"])
